@@ -1,0 +1,1 @@
+"""finews: crawl Eastmoney news and archive it as Jekyll posts."""

@@ -1,0 +1,98 @@
+"""Article item → archive post text (archive-format.md), and a Scrapy feed exporter of it.
+
+``render_post`` is pure: the same item gives the same bytes, whichever spider made it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+
+from itemadapter import ItemAdapter
+from scrapy.exporters import BaseItemExporter
+
+EMNEWS = "emnews"
+EMNEWS_TAG = "东财滚动新闻"
+ID_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+# YAML double-quoted scalars: escape the two characters that end or escape the
+# scalar; everything else the title holds (after clean_title) is printable.
+_YAML_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"'})
+
+
+class ExportError(ValueError):
+    """An item that cannot be written as a post (the archive pipeline drops it)."""
+
+
+def yaml_quote(text: str) -> str:
+    return '"' + text.translate(_YAML_ESCAPES) + '"'
+
+
+def post_path(item_id: str, published: datetime) -> str:
+    if not ID_RE.match(item_id or ""):
+        raise ExportError(f"id {item_id!r} is not [A-Za-z0-9_-]+")
+    return f"_posts/{published:%Y-%m-%d}-{item_id}.md"
+
+
+def front_matter(title: str, published: datetime, category: str, tag: str) -> str:
+    return (
+        "---\n"
+        "layout: post\n"
+        f"title: {yaml_quote(title)}\n"
+        f"date: {published:%Y-%m-%d %H:%M:%S} +0800\n"
+        f"categories: {category}\n"
+        f"tags: {tag}\n"
+        "---\n"
+    )
+
+
+def render_post(item, site_base: str) -> tuple[str, str]:
+    """Return ``(relative path, text)`` of the post for a normalized article item."""
+    a = ItemAdapter(item)
+    published = a.get("published")
+    if not isinstance(published, datetime):
+        raise ExportError(f"item {a.get('id')!r} has no normalized publish time")
+    if not a.get("title"):
+        raise ExportError(f"item {a.get('id')!r} has no title")
+    path = post_path(a.get("id"), published)
+    tags = a.get("tags") or []
+    head = front_matter(a["title"], published, a.get("category"), tags[0] if tags else "")
+    body = a.get("body_html") or ""
+    home = f"[返回首页]({site_base}/)"
+    if a.get("feed") == EMNEWS:
+        back = f"[返回{EMNEWS_TAG}]({site_base}/emnews/)｜{home}"
+        link = f"<{a.get('source_url') or ''}>"
+        if body:
+            text = f"{head}> {a.get('digest') or ''}\n\n{body}\n\n{link}\n\n{back}"
+        else:
+            text = f"{head}\n{a.get('digest') or ''}\n\n{link}\n\n{back}"
+    else:
+        back = f"[返回{tags[0] if tags else ''}]({site_base}/category/{a.get('category')}.html)｜{home}"
+        text = f"{head}{body}\n\n<{a.get('share_url') or ''}>\n\n{back}"
+    return path, text
+
+
+def render_category_page(media: str, slug: str) -> tuple[str, str]:
+    """``category/{slug}.html`` for one media, exactly as the archive's category pages."""
+    return (
+        f"category/{slug}.html",
+        f"---\nlayout: category\ntitle: {media}新闻\ncategory: {slug}\n---",
+    )
+
+
+class JekyllPostExporter(BaseItemExporter):
+    """Feed exporter: one JSON object ``{"path": …, "text": …}`` per line, per post.
+
+    For people who use Scrapy feeds (``-o posts.jsonl:jekyll``); the archive itself is
+    written one file per post by the archive pipeline.
+    """
+
+    def __init__(self, file, **kwargs):
+        self.site_base = kwargs.pop("site_base", "//finews.withounder.com")
+        super().__init__(dont_fail=True, **kwargs)
+        self.file = file
+
+    def export_item(self, item) -> None:
+        path, text = render_post(item, self.site_base)
+        line = json.dumps({"path": path, "text": text}, ensure_ascii=False) + "\n"
+        self.file.write(line.encode(self.encoding or "utf-8"))

@@ -1,0 +1,32 @@
+"""The one article item every spider, pipeline and exporter speaks (see design.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class Article:
+    """One news article on its way from a source to the archive.
+
+    Spiders fill the raw fields; ``published`` arrives as the source's string and the
+    normalize pipeline turns it into an aware Asia/Shanghai datetime; ``category`` and
+    ``tags`` are filled by the normalize pipeline from ``feed`` and ``media``.
+    """
+
+    id: str = ""
+    feed: str = ""
+    title: str = ""
+    published: str | datetime | None = None
+    media: str = ""
+    digest: str = ""
+    body_html: str = ""
+    source_url: str = ""
+    share_url: str = ""
+    category: str = ""
+    tags: list[str] = field(default_factory=list)
+    body_from: str = ""
+
+
+FEEDS = ("emnews", "media", "market")

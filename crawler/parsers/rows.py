@@ -1,0 +1,58 @@
+"""List rows → Article items (raw values; the normalize pipeline cleans them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crawler.items import Article
+
+
+def _s(row: dict[str, Any], *keys: str) -> str:
+    """First non-empty value among ``keys``, as a stripped string."""
+    for key in keys:
+        value = row.get(key)
+        if value not in (None, ""):
+            return str(value).strip()
+    return ""
+
+
+def info_code(code: str) -> str:
+    """The archive id of a media/market article: ``NW`` + the row's code."""
+    code = code.strip()
+    return code if code.upper().startswith("NW") else f"NW{code}"
+
+
+def from_kuaixun(row: dict[str, Any]) -> Article:
+    return Article(
+        id=_s(row, "id", "newsid"),
+        feed="emnews",
+        title=_s(row, "title", "simtitle"),
+        published=_s(row, "showtime", "ordertime"),
+        digest=_s(row, "digest", "simdigest"),
+        source_url=_s(row, "url_w", "url_unique"),
+    )
+
+
+def from_news_columns(row: dict[str, Any], share_url: str) -> Article:
+    code = info_code(_s(row, "code"))
+    return Article(
+        id=code,
+        feed="media",
+        title=_s(row, "title"),
+        published=_s(row, "showTime"),
+        media=_s(row, "mediaName"),
+        source_url=_s(row, "url", "uniqueUrl"),
+        share_url=share_url.format(code=code),
+    )
+
+
+def from_market(record: dict[str, Any], share_url: str) -> Article:
+    code = info_code(_s(record, "infoCode"))
+    return Article(
+        id=code,
+        feed="market",
+        title=_s(record, "title"),
+        published=_s(record, "datetime"),
+        media=_s(record, "medianame"),
+        share_url=share_url.format(code=code),
+    )

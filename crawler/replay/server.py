@@ -1,0 +1,162 @@
+"""A small threaded HTTP server imitating the sources, in the FINEWS_REPLAY_URL layout.
+
+Request ``/HOST[:PORT]/PATH?QUERY`` is answered as the real ``HOST`` would answer
+``/PATH?QUERY``, from a dataset dict:
+
+``kuaixun``  list of rolling-news rows, newest first (paged by size/page in the URL)
+``columns``  ``{column: [rows]}`` for getNewsByColumns (a comma list merges columns)
+``market``   ``{marketType: [records]}`` for the newmarket web API
+``textapi``  ``{info code: JSON object}`` for GetNewsText.do
+``pages``    ``{"HOST/PATH": html}`` article pages; anything else is a 404
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+_KUAIXUN = re.compile(r"^/kuaixun/v1/getlist_(?P<column>\d+)_ajaxResult_(?P<size>\d+)_(?P<page>\d+)_\.html$")
+DEFAULT_DATASET = Path(__file__).with_name("data") / "demo.json"
+
+
+def load_dataset(path: str | Path = DEFAULT_DATASET) -> dict[str, Any]:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+class Reply:
+    """One answer: status, content type and body bytes."""
+
+    __slots__ = ("status", "ctype", "body")
+
+    def __init__(self, status: int, ctype: str, body: str | bytes):
+        self.status = status
+        self.ctype = ctype
+        self.body = body.encode("utf-8") if isinstance(body, str) else body
+
+
+def _page(rows: list, size: int, page: int) -> list:
+    start = (max(page, 1) - 1) * size
+    return rows[start : start + size]
+
+
+class Replay:
+    """The routing and the counters, independent of the HTTP plumbing (easy to test)."""
+
+    def __init__(self, dataset: dict[str, Any], latency: float = 0.0):
+        self.dataset = dataset
+        self.latency = latency
+        self.counts: Counter[str] = Counter()
+        self.paths: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def count(self, kind: str, path: str) -> None:
+        with self._lock:
+            self.counts[kind] += 1
+            self.paths[path] += 1
+
+    def answer(self, raw_path: str) -> Reply:
+        parts = urlsplit(raw_path)
+        host, _, path = parts.path.lstrip("/").partition("/")
+        path = "/" + path
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        kind, reply = self.route(host, path, query)
+        self.count(kind, raw_path)
+        return reply
+
+    def route(self, host: str, path: str, query: dict[str, str]) -> tuple[str, Reply]:
+        d = self.dataset
+        m = _KUAIXUN.match(path)
+        if m:
+            rows = _page(d.get("kuaixun", []), int(m["size"]), int(m["page"]))
+            body = json.dumps({"rc": 1, "me": "", "LivesList": rows}, ensure_ascii=False)
+            return "list", Reply(200, "application/javascript", f"var ajaxResult={body};")
+        if path == "/comm/web/getNewsByColumns":
+            columns = d.get("columns", {})
+            rows = [r for c in query.get("column", "").split(",") for r in columns.get(c, [])]
+            rows.sort(key=lambda r: r.get("showTime", ""), reverse=True)
+            rows = _page(rows, int(query.get("page_size", 20)), int(query.get("page_index", 1)))
+            body = json.dumps(
+                {"code": "1", "message": "success", "data": {"list": rows}}, ensure_ascii=False
+            )
+            callback = query.get("callback")
+            if callback:
+                body = f"{callback}({body})"
+            return "list", Reply(200, "application/json", body)
+        if path == "/information/newmarket/web/webapi":
+            records = d.get("market", {}).get(query.get("marketType", ""), [])
+            records = records[: int(query.get("count", 100))]
+            body = json.dumps({"record": records}, ensure_ascii=False)
+            return "list", Reply(200, "application/json", body)
+        if path == "/NewsData/GetNewsText.do":
+            found = d.get("textapi", {}).get(query.get("id", ""))
+            body = json.dumps(found if found is not None else {"text": ""}, ensure_ascii=False)
+            return "textapi", Reply(200, "application/json", body)
+        html = d.get("pages", {}).get(host + path)
+        if html is None:
+            return "article", Reply(404, "text/html", "<html><body>404 Not Found</body></html>")
+        return "article", Reply(200, "text/html; charset=utf-8", html)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: "_HTTPServer"
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        replay = self.server.replay
+        if replay.latency:
+            time.sleep(replay.latency)
+        reply = replay.answer(self.path)
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.ctype)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.end_headers()
+        self.wfile.write(reply.body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+    replay: Replay
+
+
+class ReplayServer:
+    """The replay on 127.0.0.1 in a background thread: ``with ReplayServer(data) as s: s.url``."""
+
+    def __init__(self, dataset: dict[str, Any], port: int = 0, latency: float = 0.0):
+        self.replay = Replay(dataset, latency=latency)
+        self.httpd = _HTTPServer(("127.0.0.1", port), _Handler)
+        self.httpd.replay = self.replay
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    @property
+    def counts(self) -> Counter[str]:
+        return self.replay.counts
+
+    def start(self) -> "ReplayServer":
+        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self) -> "ReplayServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,93 @@
+"""Scrapy settings for finews.
+
+Every URL, host, path template and limit the crawler uses is a setting here, with the
+real endpoint as default, so a run is pointed elsewhere with ``-s NAME=value`` and
+nothing in the code needs to change.
+"""
+
+BOT_NAME = "finews"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+COMMANDS_MODULE = "crawler.commands"
+
+# --- where things go -----------------------------------------------------------------
+# Site root the archive is written to (posts, categories, slug registry, crawler state).
+FINEWS_OUTPUT_DIR = "output"
+# Link base written into each post's back-links.
+FINEWS_SITE_BASE = "//finews.withounder.com"
+# Link written in a media/market post's <...> line; {code} is the info code (NW...).
+FINEWS_SHARE_URL = "http://choicewzp1.eastmoney.com/html_News/NewsShare.html?infoCode={code}"
+# Empty: talk to the real sources. Set to http://127.0.0.1:PORT to send every request
+# to a replay server instead (see crawler/middlewares.py and crawler/replay/).
+FINEWS_REPLAY_URL = ""
+
+# --- rolling 7x24 news (spider emnews) -------------------------------------------------
+FINEWS_EMNEWS_LIST_URL = (
+    "https://newsapi.eastmoney.com/kuaixun/v1/getlist_{column}_ajaxResult_{size}_{page}_.html"
+)
+FINEWS_EMNEWS_COLUMN = "102"
+FINEWS_EMNEWS_PAGE_SIZE = 50
+FINEWS_EMNEWS_MAX_PAGES = 4
+
+# --- syndicated media articles (spider media) ------------------------------------------
+FINEWS_MEDIA_LIST_URL = (
+    "https://np-listapi.eastmoney.com/comm/web/getNewsByColumns?client=web&biz=web_news_col"
+    "&column={column}&order=1&needInteractData=0&page_index={page}&page_size={size}"
+    "&req_trace={trace}"
+)
+FINEWS_MEDIA_COLUMNS = ["350"]
+FINEWS_MEDIA_PAGE_SIZE = 50
+FINEWS_MEDIA_MAX_PAGES = 2
+
+# --- market channels (spider market) ---------------------------------------------------
+FINEWS_MARKET_LIST_URL = (
+    "http://43.240.125.15:1818/information/newmarket/web/webapi?marketType={market}&count={count}"
+)
+FINEWS_MARKET_TYPES = [37, 38, 39]
+FINEWS_MARKET_COUNT = 100
+
+# --- article bodies --------------------------------------------------------------------
+# Text API behind the share page; {code} is the info code.
+FINEWS_TEXT_API_URL = "http://choicewzp1.eastmoney.com/NewsData/GetNewsText.do?id={code}"
+
+# --- archive ---------------------------------------------------------------------------
+FINEWS_TIMEZONE = "Asia/Shanghai"
+
+ITEM_PIPELINES = {
+    "pipelines.validate.ValidatePipeline": 100,
+    "pipelines.normalize.NormalizePipeline": 200,
+    "pipelines.archive.ArchivePipeline": 300,
+}
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.ReplayMiddleware": 50,
+}
+
+FEED_EXPORTERS = {
+    "jekyll": "crawler.exporters.JekyllPostExporter",
+}
+
+# --- politeness ------------------------------------------------------------------------
+# The sources ban aggressive clients; these are the scheduled-job defaults.
+ROBOTSTXT_OBEY = False
+USER_AGENT = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Chrome/124.0 Safari/537.36"
+)
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/json,application/javascript,*/*;q=0.8",
+    "Accept-Language": "zh-CN,zh;q=0.9",
+    "Referer": "https://kuaixun.eastmoney.com/",
+}
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_TIMEOUT = 20
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+# A cron job opens no ports: no telnet console, no remote-control server.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

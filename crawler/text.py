@@ -1,0 +1,44 @@
+"""Text clean-up shared by the normalize pipeline and the archive reader."""
+
+from __future__ import annotations
+
+import html
+import re
+
+_WS = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\ufeff]")
+_HEADLINE = re.compile(r"^\s*【[^】]*】")
+_ENDRAW = re.compile(r"\{%(?=-?\s*endraw)")
+_LIQUID = re.compile(r"\{\{|\{%")
+INDENT = "\u3000\u3000"
+
+
+def clean_title(title: str) -> str:
+    """One line of plain text: entities decoded, control characters gone, whitespace single."""
+    text = html.unescape(title or "")
+    text = _CONTROL.sub("", text)
+    return _WS.sub(" ", text).strip()
+
+
+def strip_headline(digest: str) -> str:
+    """A rolling-news digest without its leading ``【headline】``."""
+    return _HEADLINE.sub("", digest or "", count=1).strip()
+
+
+def clean_body(body: str) -> str:
+    """Article HTML as the archive stores it: no full-width indents, LF line ends."""
+    text = (body or "").replace(INDENT, "")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip()
+
+
+def protect_liquid(text: str) -> str:
+    """Wrap text holding Liquid markers in ``{% raw %}`` so a Jekyll build keeps it literal.
+
+    A literal ``{% endraw %}`` inside would close the raw block early, so its ``{%`` is
+    emitted through a Liquid string and the block reopened right after it.
+    """
+    if not _LIQUID.search(text):
+        return text
+    inner = _ENDRAW.sub('{% endraw %}{{ "{%" }}{% raw %}', text)
+    return "{% raw %}" + inner + "{% endraw %}"

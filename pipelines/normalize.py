@@ -1,0 +1,43 @@
+"""Turn source values into archive values: title, date, media, category, tags, body."""
+
+from __future__ import annotations
+
+from itemadapter import ItemAdapter
+
+from crawler.dates import parse_published
+from crawler.exporters import EMNEWS, EMNEWS_TAG
+from crawler.slugs import SlugRegistry
+from crawler.text import clean_body, clean_title, protect_liquid, strip_headline
+from pipelines import Dropper
+
+
+class NormalizePipeline(Dropper):
+    """Normalize every field; owns the slug registry, saved when the spider closes."""
+
+    def open_spider(self):
+        self.tz = self.settings.get("FINEWS_TIMEZONE")
+        self.slugs = SlugRegistry(self.settings.get("FINEWS_OUTPUT_DIR"))
+
+    def close_spider(self):
+        self.slugs.save()
+
+    def process_item(self, item):
+        a = ItemAdapter(item)
+        title = clean_title(a.get("title"))
+        if not title:
+            raise self.drop(item, "no_title", "(empty after clean-up)")
+        published = parse_published(a.get("published"), self.tz)
+        if published is None:
+            raise self.drop(item, "bad_date", repr(a.get("published")))
+        a["title"] = title
+        a["published"] = published
+        a["media"] = clean_title(a.get("media"))
+        if a.get("feed") == EMNEWS:
+            a["category"], a["tags"] = EMNEWS, [EMNEWS_TAG]
+        else:
+            if not a["media"]:
+                raise self.drop(item, "no_media", "(empty after clean-up)")
+            a["category"], a["tags"] = self.slugs.slug(a["media"]), [f"{a['media']}新闻"]
+        a["digest"] = protect_liquid(clean_title(strip_headline(a.get("digest"))))
+        a["body_html"] = protect_liquid(clean_body(a.get("body_html")))
+        return item

@@ -1,0 +1,1 @@
+"""finews spiders: each routes requests only; extraction lives in crawler.parsers."""

@@ -1,0 +1,52 @@
+"""Syndicated newspaper/media articles: getNewsByColumns, body through the text API."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import scrapy
+from scrapy.http import Response
+
+from crawler.parsers import SourceError
+from crawler.parsers.lists import parse_news_columns
+from crawler.parsers.rows import from_news_columns
+from spiders.base import FeedSpider
+
+
+class MediaSpider(FeedSpider):
+    """Media articles (one category per media): text API body, source page as fallback."""
+
+    name = "media"
+
+    async def start(self):
+        for column in self.settings.getlist("FINEWS_MEDIA_COLUMNS"):
+            yield self.list_request(column, 1)
+
+    def list_request(self, column: str, page: int) -> scrapy.Request:
+        s = self.settings
+        url = s.get("FINEWS_MEDIA_LIST_URL").format(
+            column=column,
+            page=page,
+            size=s.getint("FINEWS_MEDIA_PAGE_SIZE"),
+            trace=int(time.time() * 1000),
+        )
+        return scrapy.Request(
+            url,
+            callback=self.parse_list,
+            errback=self.on_list_error,
+            cb_kwargs={"column": column, "page": page},
+        )
+
+    def parse_list(self, response: Response, column: str, page: int) -> Iterator:
+        try:
+            rows = parse_news_columns(response.text)
+        except SourceError as exc:
+            self.list_failed(exc.reason, response.url, str(exc))
+            return
+        self.stat("listed/media", len(rows))
+        share = self.settings.get("FINEWS_SHARE_URL")
+        for row in rows:
+            yield self.text_request(from_news_columns(row, share))
+        if rows and page < self.settings.getint("FINEWS_MEDIA_MAX_PAGES"):
+            yield self.list_request(column, page + 1)
