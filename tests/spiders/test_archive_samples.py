@@ -1,0 +1,48 @@
+"""Through the real crawl path, replays of real archive posts come out byte for byte."""
+
+from __future__ import annotations
+
+from tests.support import SAMPLES, load_sample, manifest_rows, run_crawl
+
+SEED = "2022-01-19-NW202201192253830311.md"
+ZNING_SHARE = "http://finews.zning.xyz/html_News/NewsShare.html?infoCode={code}"
+
+
+def as_source_html(body: str) -> str:
+    """What the text API would have sent: full-width indents and CRLF line ends."""
+    return body.replace("<p>", "<p>\u3000\u3000").replace("\n", "\r\n")
+
+
+def test_seed_media_article_is_byte_identical(replay, tmp_path):
+    sample = load_sample(SAMPLES / "posts" / SEED)
+    code = sample.post_id[2:]
+    dataset = {
+        "columns": {"350": [{
+            "code": code, "showTime": sample.date, "title": sample.title, "mediaName": "石家庄日报",
+            "summary": "", "image": "", "url": f"http://finance.eastmoney.com/a/{code}.html",
+            "uniqueUrl": f"http://finance.eastmoney.com/a/{code}.html", "Np_dst": "",
+        }]},
+        "textapi": {sample.post_id: {"text": as_source_html(sample.body)}},
+    }
+    server = replay(dataset)
+    run_crawl("media", server.url, tmp_path, settings={"FINEWS_SHARE_URL": ZNING_SHARE})
+    written = tmp_path / "_posts" / SEED
+    assert written.read_bytes() == sample.data
+    assert server.counts["textapi"] == 1 and server.counts["article"] == 0
+
+
+def test_flash_samples_are_byte_identical(replay, tmp_path):
+    names = [r["filename"] for r in manifest_rows()
+             if r["variant"] == "tz/flash/withounder-bar" and r["saved_as"].startswith("posts/")]
+    assert len(names) == 28
+    samples = [load_sample(SAMPLES / "posts" / name) for name in names]
+    rows = [{
+        "id": s.post_id, "newsid": s.post_id, "title": s.title, "simtitle": s.title,
+        "digest": f"【{s.title}】{s.body.strip()}", "showtime": s.date, "ordertime": s.date,
+        "url_w": s.link, "url_unique": s.link, "column": "100,102",
+    } for s in sorted(samples, key=lambda s: s.date, reverse=True)]
+    server = replay({"kuaixun": rows})
+    run_crawl("emnews", server.url, tmp_path, settings={"FINEWS_EMNEWS_PAGE_SIZE": 20})
+    for s in samples:
+        assert (tmp_path / "_posts" / s.path.name).read_bytes() == s.data, s.path.name
+    assert server.counts["article"] == 28

@@ -1,0 +1,67 @@
+"""Test helpers: the shared samples, a loopback replay, and running a real crawl."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import frontmatter
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("FINEWS_SHARED", ROOT.parent / "shared"))
+SAMPLES = SHARED / "archive-samples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def fixture_text(*parts: str) -> str:
+    return FIXTURES.joinpath(*parts).read_text(encoding="utf-8")
+
+
+@dataclass
+class Sample:
+    """One archive sample post, split into what a source would have said."""
+
+    path: Path
+    data: bytes
+    title: str
+    date: str  # "YYYY-MM-DD HH:MM:SS"
+    body: str  # between the front matter and the <link> line
+    link: str
+
+    @property
+    def post_id(self) -> str:
+        return self.path.name[len("YYYY-MM-DD-") : -len(".md")]
+
+
+def load_sample(path: Path) -> Sample:
+    data = path.read_bytes()
+    text = data.decode("utf-8")
+    post = frontmatter.loads(text)
+    _, _, rest = text.partition("\n---\n")
+    body, _, tail = rest.rpartition("\n\n<")
+    link = tail.split(">", 1)[0]
+    return Sample(path, data, str(post["title"]), str(post["date"]).replace(" +0800", ""), body, link)
+
+
+def manifest_rows() -> list[dict[str, str]]:
+    lines = (SAMPLES / "posts" / "manifest.tsv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split("\t")
+    return [dict(zip(header, line.split("\t"))) for line in lines[1:]]
+
+
+def run_crawl(spider: str, replay_url: str, output: Path, *args: str, settings: dict | None = None,
+              check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
+    """``scrapy crawl SPIDER`` in a subprocess against the replay, writing into ``output``."""
+    cmd = [sys.executable, "-m", "scrapy", "crawl", spider,
+           "-s", f"FINEWS_REPLAY_URL={replay_url}", "-s", f"FINEWS_OUTPUT_DIR={output}"]
+    for key, value in (settings or {}).items():
+        cmd += ["-s", f"{key}={value}"]
+    for arg in args:
+        cmd += ["-a", arg]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"crawl {spider} exited {proc.returncode}:\n{proc.stderr[-4000:]}")
+    return proc
