@@ -91,3 +91,6 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
+
+# Feed spiders `scrapy crawlall` runs, in one process.
+FINEWS_FEEDS = ["emnews", "media"]

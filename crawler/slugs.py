@@ -36,31 +36,39 @@ class SlugRegistry:
     """
 
     def __init__(self, root: str | Path):
-        self.path = Path(root) / REGISTRY_PATH
         self.root = Path(root)
-        self._slugs: dict[str, str] = {}
-        self._dirty = False
-        if self.path.exists():
-            data = yaml.safe_load(self.path.read_text(encoding="utf-8")) or {}
-            if not isinstance(data, dict):
-                raise ValueError(f"{self.path}: expected a mapping of media name to slug")
-            self._slugs = {str(k): str(v) for k, v in data.items()}
+        self.path = self.root / REGISTRY_PATH
+        self._slugs = self._read()
+        self._new: dict[str, str] = {}
+
+    def _read(self) -> dict[str, str]:
+        if not self.path.exists():
+            return {}
+        data = yaml.safe_load(self.path.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict):
+            raise ValueError(f"{self.path}: expected a mapping of media name to slug")
+        return {str(k): str(v) for k, v in data.items()}
 
     def slug(self, media: str) -> str:
         """The slug for ``media``: the registered one, else a new pinyin slug (registered)."""
         found = self._slugs.get(media)
         if found is None:
-            found = self._slugs[media] = pinyin_slug(media)
-            self._dirty = True
+            found = self._slugs[media] = self._new[media] = pinyin_slug(media)
         return found
 
     def items(self) -> dict[str, str]:
         return dict(self._slugs)
 
     def save(self) -> bool:
-        """Write the registry if it gained entries; returns whether the file changed."""
-        if not self._dirty:
+        """Add this run's new entries to the file; returns whether the file changed.
+
+        The file is re-read first and its entries win, so crawls sharing the output
+        (crawlall runs several feeds at once) never undo each other's assignments.
+        """
+        if not self._new:
             return False
-        text = yaml.safe_dump(self._slugs, allow_unicode=True, sort_keys=True)
-        self._dirty = False
+        merged = {**self._new, **self._read()}
+        self._slugs.update(merged)
+        self._new = {}
+        text = yaml.safe_dump(merged, allow_unicode=True, sort_keys=True)
         return atomic_write(self.root, REGISTRY_PATH, text)
