@@ -65,3 +65,12 @@ def run_crawl(spider: str, replay_url: str, output: Path, *args: str, settings: 
     if check and proc.returncode != 0:
         raise AssertionError(f"crawl {spider} exited {proc.returncode}:\n{proc.stderr[-4000:]}")
     return proc
+
+
+def project_settings(**overrides) -> dict:
+    """The project's settings module as a dict (for ``get_crawler`` in unit tests)."""
+    import crawler.settings as module
+
+    values = {k: getattr(module, k) for k in dir(module) if k.isupper()}
+    values.update(overrides)
+    return values

@@ -16,6 +16,7 @@ from parsel import Selector
 _SOURCE_PREFIX = re.compile(r"^\s*来源[:：]\s*")
 _TRAILER = re.compile(r"[（(]\s*文章来源[:：]\s*(.+?)\s*[）)]")
 _WS = re.compile(r"\s+")
+_BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 
 # Inside #ContentBody: scripts/styles, ad blocks and the promo paragraph that links out.
 NOISE = (
@@ -50,11 +51,15 @@ def trailer_media(body: Selector) -> str:
 
 
 def clean_content(body: Selector) -> str:
-    """Inner HTML of the content node with the noise removed."""
+    """Inner HTML of the content node with the noise removed.
+
+    The blank lines removed nodes leave behind are collapsed: in Markdown a blank line
+    ends an HTML block, so they would change how the post renders.
+    """
     for query in NOISE:
         for node in body.css(query):
             node.drop()
-    return "".join(body.xpath("node()").getall()).strip()
+    return _BLANK_LINES.sub("\n", "".join(body.xpath("node()").getall())).strip()
 
 
 def parse_2026(sel: Selector) -> ArticlePage | None:
