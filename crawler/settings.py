@@ -63,6 +63,10 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ReplayMiddleware": 50,
 }
 
+EXTENSIONS = {
+    "crawler.extensions.RunSummary": 500,
+}
+
 FEED_EXPORTERS = {
     "jekyll": "crawler.exporters.JekyllPostExporter",
 }
