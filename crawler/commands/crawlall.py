@@ -16,6 +16,7 @@ from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
+from scrapy.utils.conf import arglist_to_dict
 
 from crawler.dates import run_now
 from crawler.replay.server import ReplayServer, load_dataset
@@ -44,9 +45,21 @@ class Command(ScrapyCommand):
             help="serve the bundled offline replay of the sources on 127.0.0.1 and crawl it "
             "(its dates moved so the newest article is today)",
         )
+        parser.add_argument(
+            "-a",
+            dest="spargs",
+            action="append",
+            default=[],
+            metavar="NAME=VALUE",
+            help="argument for every feed spider (e.g. -a refresh=1); may be repeated",
+        )
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
+        try:
+            self.spargs = arglist_to_dict(opts.spargs)
+        except ValueError:
+            raise UsageError("invalid -a value, use -a NAME=VALUE", print_help=False)
         self.replay = None
         if opts.replay:
             today = run_now(self.settings.get("FINEWS_NOW"), self.settings.get("FINEWS_TIMEZONE"))
@@ -83,7 +96,7 @@ class Command(ScrapyCommand):
         for name in names:
             crawler = self.crawler_process.create_crawler(name)
             crawlers.append(crawler)
-            self.crawler_process.crawl(crawler)
+            self.crawler_process.crawl(crawler, **self.spargs)
         self.crawler_process.start()
         summaries = [feed_summary(c.spidercls.name, c.stats.get_stats()) for c in crawlers]
         seconds = round(time.monotonic() - started, 2)
