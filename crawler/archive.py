@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 POSTS = "_posts"
@@ -17,16 +18,15 @@ def post_id(filename: str) -> str | None:
     return m.group("id") if m else None
 
 
-def scan_posts(root: str | Path, folder: str) -> dict[str, str]:
-    """id → relative path of every post file in ``root/folder`` (names only, no reads)."""
-    found: dict[str, str] = {}
+def post_files(root: str | Path, folder: str) -> Iterator[tuple[str, str, int]]:
+    """``(id, relative path, size)`` of every post file in ``root/folder`` (a listing, no reads)."""
     try:
         entries = os.scandir(Path(root) / folder)
     except FileNotFoundError:
-        return found
+        return
     with entries:
         for entry in entries:
             item_id = post_id(entry.name)
-            if item_id and entry.is_file():
-                found[item_id] = f"{folder}/{entry.name}"
-    return found
+            if item_id and entry.is_file(follow_symlinks=False):
+                yield item_id, f"{folder}/{entry.name}", entry.stat(follow_symlinks=False).st_size
+

@@ -48,3 +48,14 @@ def parse_published(value: str | datetime | None, tz: str = "Asia/Shanghai") -> 
         },
     )
     return parsed.astimezone(zi).replace(microsecond=0) if parsed else None
+
+
+def run_now(value: str | None, tz: str = "Asia/Shanghai") -> datetime:
+    """"Now" for a run, in ``tz``: the ``FINEWS_NOW`` setting (ISO time) if set, else the clock.
+
+    Retention and re-check windows depend on the date; tests pin it instead of waiting for midnight.
+    """
+    if value:
+        parsed = datetime.fromisoformat(str(value))
+        return parsed.replace(tzinfo=zone(tz)) if parsed.tzinfo is None else parsed.astimezone(zone(tz))
+    return datetime.now(zone(tz)).replace(microsecond=0)

@@ -1,25 +1,84 @@
-"""Scrapy extensions."""
+"""Scrapy extensions: the archive state a crawler works against, and the run summary.
+
+``ArchiveState``: spiders ask it one question (``verdict``: fetch this row?); the archive
+pipeline tells it what was written (``record``); when the spider closes it retires old
+posts and commits the index. Crawlers of one process share the index
+(crawler.index.open_index).
+"""
 
 from __future__ import annotations
 
 import logging
 
 from scrapy import signals
+from scrapy.crawler import Crawler
 
+from crawler.dates import run_now
+from crawler.freshness import Policy, Verdict, verdict
+from crawler.index import ArchiveIndex, open_index, release_index
+from crawler.items import Article
+from crawler.retention import cutoff_date, retire
 from crawler.summary import feed_summary, format_table
 
 logger = logging.getLogger("finews.summary")
 
 
+class ArchiveState:
+    def __init__(self, crawler: Crawler):
+        s = crawler.settings
+        self.crawler = crawler
+        self.root = s.get("FINEWS_OUTPUT_DIR")
+        self.now = run_now(s.get("FINEWS_NOW"), s.get("FINEWS_TIMEZONE"))
+        self.retention_days = s.getint("FINEWS_RETENTION_DAYS")
+        self.recheck_hours = s.getfloat("FINEWS_RECHECK_HOURS")
+        self.recheck_minutes = s.getfloat("FINEWS_RECHECK_MINUTES")
+        self._index: ArchiveIndex | None = None
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "ArchiveState":
+        return cls(crawler)
+
+    @property
+    def index(self) -> ArchiveIndex:
+        if self._index is None:
+            self._index = open_index(self.root)
+            self.crawler.stats.set_value("finews/index/rebuilt", self._index.rebuilt)
+        return self._index
+
+    def verdict(self, item: Article, refresh: bool = False) -> Verdict:
+        """Should the body of this list row be fetched? (counted as fetch/… or skipped/…)."""
+        entry = self.index.get(item.id)
+        policy = Policy(self.now, refresh, self.recheck_hours, self.recheck_minutes)
+        found = verdict(entry, item, policy)
+        if entry is not None and not entry.row_sig and not found.fetch:
+            self.index.adopt_row(item.id, item.row_sig)
+        side = "fetch" if found.fetch else "skipped"
+        self.crawler.stats.inc_value(f"finews/{side}/{found.reason}")
+        return found
+
+    def record(self, item_id: str, path: str, text: str, published: str, body_from: str,
+               row_sig: str) -> None:
+        self.index.record(item_id, path, text, published, body_from, row_sig, self.now.isoformat())
+
+    def spider_closed(self, spider, reason: str) -> None:
+        moved = retire(self.root, cutoff_date(self.now, self.retention_days))
+        for item_id, path in moved:
+            self.index.moved(item_id, path)
+        self.crawler.stats.set_value("finews/retired", len(moved))
+        release_index(self.index)
+        self._index = None
+
+
 class RunSummary:
     """Log the per-feed summary table when a spider closes (what ``crawlall`` prints)."""
 
-    def __init__(self, crawler):
+    def __init__(self, crawler: Crawler):
         self.crawler = crawler
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> "RunSummary":
         return cls(crawler)
 
     def spider_closed(self, spider, reason):

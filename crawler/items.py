@@ -12,7 +12,9 @@ class Article:
 
     Spiders fill the raw fields; ``published`` arrives as the source's string and the
     normalize pipeline turns it into an aware Asia/Shanghai datetime; ``category`` and
-    ``tags`` are filled by the normalize pipeline from ``feed`` and ``media``.
+    ``tags`` are filled by the normalize pipeline from ``feed`` and ``media``; ``row_sig``
+    fingerprints the list row the item came from (crawler.parsers.rows), so the archive
+    index can tell a known row from a changed one without fetching its body.
     """
 
     id: str = ""
@@ -27,6 +29,7 @@ class Article:
     category: str = ""
     tags: list[str] = field(default_factory=list)
     body_from: str = ""
+    row_sig: str = ""
 
 
 FEEDS = ("emnews", "media", "market")

@@ -52,6 +52,20 @@ FINEWS_TEXT_API_URL = "http://choicewzp1.eastmoney.com/NewsData/GetNewsText.do?i
 
 # --- archive ---------------------------------------------------------------------------
 FINEWS_TIMEZONE = "Asia/Shanghai"
+# Days of posts kept in _posts/ (today and the days before, Beijing time); older posts
+# move to old_post/ at the end of a run.
+FINEWS_RETENTION_DAYS = 3
+# "Now" for retention and re-checks, as ISO time; empty means the clock (tests pin it).
+FINEWS_NOW = ""
+# A digest-only rolling-news post younger than this many hours is re-checked for an
+# article page, at most once every FINEWS_RECHECK_MINUTES.
+FINEWS_RECHECK_HOURS = 2
+FINEWS_RECHECK_MINUTES = 30
+
+EXTENSIONS = {
+    "crawler.extensions.ArchiveState": 100,
+    "crawler.extensions.RunSummary": 500,
+}
 
 ITEM_PIPELINES = {
     "pipelines.validate.ValidatePipeline": 100,
@@ -61,10 +75,6 @@ ITEM_PIPELINES = {
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ReplayMiddleware": 50,
-}
-
-EXTENSIONS = {
-    "crawler.extensions.RunSummary": 500,
 }
 
 FEED_EXPORTERS = {

@@ -4,28 +4,41 @@ from __future__ import annotations
 
 from typing import Any
 
-COLUMNS = ("listed", "new", "updated", "unchanged", "dropped", "deferred", "errors")
+COLUMNS = ("listed", "fetched", "new", "updated", "unchanged", "skipped", "dropped", "deferred",
+           "errors")
+
+
+def _by_reason(stats: dict[str, Any], prefix: str) -> dict[str, int]:
+    found = {k[len(prefix):]: v for k, v in stats.items()
+             if k.startswith(prefix) and "/" not in k[len(prefix):] and isinstance(v, int)}
+    return dict(sorted(found.items()))
 
 
 def feed_summary(feed: str, stats: dict[str, Any]) -> dict[str, Any]:
-    """What one spider run did, read from its ``finews/…`` stats."""
+    """What one spider run did, read from its ``finews/…`` stats.
 
-    def total(prefix: str) -> int:
-        return sum(v for k, v in stats.items() if k.startswith(prefix) and isinstance(v, int))
-
-    dropped = {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith("finews/dropped/")}
-    list_errors = total("finews/list_error/")
+    ``fetched``: list rows whose body was requested (by reason: new, changed, recheck,
+    refresh); ``skipped``: rows the archive already holds (known, retired).
+    """
+    dropped = _by_reason(stats, "finews/dropped/")
+    fetched = _by_reason(stats, "finews/fetch/")
+    skipped = _by_reason(stats, "finews/skipped/")
     return {
         "feed": feed,
         "listed": stats.get(f"finews/listed/{feed}", 0),
+        "fetched": sum(fetched.values()),
+        "fetched_by_reason": fetched,
         "new": stats.get("finews/written/new", 0),
         "updated": stats.get("finews/written/updated", 0),
         "unchanged": stats.get("finews/written/unchanged", 0),
+        "skipped": sum(skipped.values()),
+        "skipped_by_reason": skipped,
         "dropped": sum(dropped.values()),
-        "dropped_by_reason": dict(sorted(dropped.items())),
-        "deferred": total("finews/deferred/"),
+        "dropped_by_reason": dropped,
+        "deferred": sum(_by_reason(stats, "finews/deferred/").values()),
+        "retired": stats.get("finews/retired", 0),
         "errors": stats.get("log_count/ERROR", 0),
-        "list_errors": list_errors,
+        "list_errors": sum(_by_reason(stats, "finews/list_error/").values()),
         "finish_reason": stats.get("finish_reason", ""),
     }
 
@@ -35,13 +48,22 @@ def feed_failed(summary: dict[str, Any]) -> bool:
     return summary["listed"] == 0 and summary["list_errors"] > 0
 
 
+def archive_changed(summaries: list[dict[str, Any]]) -> bool:
+    """Did the run write, update or retire any post?"""
+    return any(s["new"] or s["updated"] or s["retired"] for s in summaries)
+
+
 def format_table(summaries: list[dict[str, Any]]) -> str:
     width = max([len("feed")] + [len(s["feed"]) for s in summaries])
     lines = ["feed".ljust(width) + "".join(c.rjust(10) for c in COLUMNS)]
     for s in summaries:
         lines.append(s["feed"].ljust(width) + "".join(str(s[c]).rjust(10) for c in COLUMNS))
     for s in summaries:
-        if s["dropped_by_reason"]:
-            reasons = ", ".join(f"{k}={v}" for k, v in s["dropped_by_reason"].items())
-            lines.append(f"dropped in {s['feed']}: {reasons}")
+        for what in ("fetched", "skipped", "dropped"):
+            if s[f"{what}_by_reason"]:
+                reasons = ", ".join(f"{k}={v}" for k, v in s[f"{what}_by_reason"].items())
+                lines.append(f"{what} in {s['feed']}: {reasons}")
+    retired = sum(s["retired"] for s in summaries)
+    if retired:
+        lines.append(f"retired to old_post/: {retired}")
     return "\n".join(lines)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 from itemadapter import ItemAdapter
 
-from crawler.archive import OLD_POSTS, POSTS, scan_posts
 from crawler.exporters import ExportError, render_category_page, render_post
+from crawler.extensions import ArchiveState
 from crawler.storage import UnsafePathError, atomic_write, resolve_inside
 from pipelines import Dropper
 
@@ -17,19 +15,22 @@ class ArchivePipeline(Dropper):
 
     An id already retired to ``old_post/`` is known and never written back to
     ``_posts/``; a post whose date moved is written under its new name and the old
-    file removed, so an id never has two posts.
+    file removed, so an id never has two posts. Every post archived is recorded in the
+    archive index, so the next run knows it without fetching it.
     """
 
     def open_spider(self):
         self.root = self.settings.get("FINEWS_OUTPUT_DIR")
         self.site_base = self.settings.get("FINEWS_SITE_BASE")
-        self.posts = scan_posts(self.root, POSTS)
-        self.retired = scan_posts(self.root, OLD_POSTS)
+        self.state = self.crawler.get_extension(ArchiveState)
+        if self.state is None:
+            raise RuntimeError("ArchivePipeline needs the crawler.extensions.ArchiveState extension")
         self.pages_seen: set[str] = set()
 
     def process_item(self, item):
         a = ItemAdapter(item)
-        if a["id"] in self.retired:
+        entry = self.state.index.get(a["id"])
+        if entry is not None and entry.retired:
             self.crawler.stats.inc_value("finews/skipped/retired")
             return item
         try:
@@ -37,10 +38,13 @@ class ArchivePipeline(Dropper):
             changed = atomic_write(self.root, path, text)
         except (ExportError, UnsafePathError) as exc:
             raise self.drop(item, "unwritable", str(exc))
-        previous = self.posts.get(a["id"])
+        previous = entry.path if entry else None
         if previous and previous != path:
-            os.unlink(resolve_inside(self.root, previous))
-        self.posts[a["id"]] = path
+            resolve_inside(self.root, previous).unlink(missing_ok=True)
+        self.state.record(
+            a["id"], path, text, f"{a['published']:%Y-%m-%d %H:%M:%S}", a.get("body_from") or "",
+            a.get("row_sig") or "",
+        )
         outcome = "unchanged" if not changed else ("updated" if previous else "new")
         self.crawler.stats.inc_value(f"finews/written/{outcome}")
         self.crawler.stats.inc_value(f"finews/written/{outcome}/{a['feed']}")

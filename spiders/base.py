@@ -13,6 +13,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from crawler.extensions import ArchiveState
 from crawler.items import Article
 from crawler.parsers import SourceError
 from crawler.parsers.article import parse_article
@@ -24,7 +25,12 @@ NO_ARTICLE_STATUSES = [404, 410]
 
 
 class FeedSpider(scrapy.Spider):
-    """Base of the finews spiders (no ``name``: never run on its own)."""
+    """Base of the finews spiders (no ``name``: never run on its own).
+
+    ``-a refresh=1`` fetches every listed article again, known or not (retired ones excepted).
+    """
+
+    refresh = ""
 
     def stat(self, key: str, count: int = 1) -> None:
         self.crawler.stats.inc_value(f"finews/{key}", count)
@@ -36,6 +42,12 @@ class FeedSpider(scrapy.Spider):
 
     def on_list_error(self, failure: Failure) -> None:
         self.list_failed(type(failure.value).__name__, failure.request.url, str(failure.value))
+
+    def wanted(self, item: Article) -> bool:
+        """Does this list row need its body fetched? The archive index decides."""
+        state = self.crawler.get_extension(ArchiveState)
+        refresh = str(self.refresh).strip().lower() in ("1", "true", "yes")
+        return state.verdict(item, refresh=refresh).fetch
 
     # --- body through the text API, falling back to the source link ------------------------
     def text_request(self, item: Article) -> scrapy.Request:

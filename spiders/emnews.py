@@ -41,6 +41,8 @@ class EmnewsSpider(FeedSpider):
         self.stat("listed/emnews", len(rows))
         for row in rows:
             item = from_kuaixun(row)
+            if not self.wanted(item):
+                continue
             if item.source_url:
                 yield self.source_request(item)
             else:

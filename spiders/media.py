@@ -47,6 +47,8 @@ class MediaSpider(FeedSpider):
         self.stat("listed/media", len(rows))
         share = self.settings.get("FINEWS_SHARE_URL")
         for row in rows:
-            yield self.text_request(from_news_columns(row, share))
+            item = from_news_columns(row, share)
+            if self.wanted(item):
+                yield self.text_request(item)
         if rows and page < self.settings.getint("FINEWS_MEDIA_MAX_PAGES"):
             yield self.list_request(column, page + 1)

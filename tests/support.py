@@ -74,3 +74,28 @@ def project_settings(**overrides) -> dict:
     values = {k: getattr(module, k) for k in dir(module) if k.isupper()}
     values.update(overrides)
     return values
+
+
+def run_crawlall(replay_url: str | None, output: Path, *args: str, settings: dict | None = None,
+                 check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
+    """``scrapy crawlall`` in a subprocess (against ``replay_url``, or ``--replay`` if None)."""
+    cmd = [sys.executable, "-m", "scrapy", "crawlall", "-s", f"FINEWS_OUTPUT_DIR={output}"]
+    cmd += ["--replay"] if replay_url is None else ["-s", f"FINEWS_REPLAY_URL={replay_url}"]
+    for key, value in (settings or {}).items():
+        cmd += ["-s", f"{key}={value}"]
+    for arg in args:
+        cmd += ["-a", arg]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"crawlall exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr[-4000:]}")
+    return proc
+
+
+def tree_state(root: Path) -> dict[str, tuple]:
+    """Every path under ``root`` with its bytes (files) and mtime: what "unchanged" means."""
+    state = {}
+    for path in sorted(root.rglob("*")):
+        st = path.stat()
+        data = path.read_bytes() if path.is_file() else None
+        state[str(path.relative_to(root))] = (data, st.st_mtime_ns)
+    return state

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import replace
 from typing import Any
 
 from crawler.items import Article
@@ -22,20 +24,33 @@ def info_code(code: str) -> str:
     return code if code.upper().startswith("NW") else f"NW{code}"
 
 
+def row_signature(item: Article) -> str:
+    """Fingerprint of what a list row says about an article (title, time, digest, media, link).
+
+    A known article whose row still has the same fingerprint is not fetched again.
+    """
+    fields = (item.id, item.title, str(item.published or ""), item.digest, item.media, item.source_url)
+    return hashlib.sha256("\x1f".join(fields).encode("utf-8")).hexdigest()[:32]
+
+
+def _signed(item: Article) -> Article:
+    return replace(item, row_sig=row_signature(item))
+
+
 def from_kuaixun(row: dict[str, Any]) -> Article:
-    return Article(
+    return _signed(Article(
         id=_s(row, "id", "newsid"),
         feed="emnews",
         title=_s(row, "title", "simtitle"),
         published=_s(row, "showtime", "ordertime"),
         digest=_s(row, "digest", "simdigest"),
         source_url=_s(row, "url_w", "url_unique"),
-    )
+    ))
 
 
 def from_news_columns(row: dict[str, Any], share_url: str) -> Article:
     code = info_code(_s(row, "code"))
-    return Article(
+    return _signed(Article(
         id=code,
         feed="media",
         title=_s(row, "title"),
@@ -43,16 +58,16 @@ def from_news_columns(row: dict[str, Any], share_url: str) -> Article:
         media=_s(row, "mediaName"),
         source_url=_s(row, "url", "uniqueUrl"),
         share_url=share_url.format(code=code),
-    )
+    ))
 
 
 def from_market(record: dict[str, Any], share_url: str) -> Article:
     code = info_code(_s(record, "infoCode"))
-    return Article(
+    return _signed(Article(
         id=code,
         feed="market",
         title=_s(record, "title"),
         published=_s(record, "datetime"),
         media=_s(record, "medianame"),
         share_url=share_url.format(code=code),
-    )
+    ))

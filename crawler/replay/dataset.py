@@ -130,6 +130,47 @@ def market_records(rng: random.Random, n: int, start: datetime, textapi: dict) -
     return records
 
 
+# List fields holding a Beijing wall-clock time, per dataset key (see rebase).
+_TIME_FIELDS = {"kuaixun": ("showtime", "ordertime"), "columns": ("showTime",), "market": ("datetime",)}
+_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def _list_rows(data: dict[str, Any]):
+    for key, fields in _TIME_FIELDS.items():
+        value = data.get(key, [])
+        groups = value.values() if isinstance(value, dict) else [value]
+        for rows in groups:
+            for row in rows:
+                yield row, fields
+
+
+def rebase(data: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The dataset with every list time moved by whole days so its newest row is "today".
+
+    The newest row lands on ``now``'s date (Beijing wall-clock, naive), or the day before
+    when its time of day is still ahead of ``now``, so nothing is dated in the future (a
+    Jekyll build skips future posts). Whole days keep the result stable for the day: two
+    runs of the demo see the same rows and the second fetches nothing.
+    """
+    data = json.loads(json.dumps(data))
+    times = [datetime.strptime(row[f], _TIME_FORMAT) for row, fields in _list_rows(data)
+             for f in fields[:1] if row.get(f)]
+    if not times:
+        return data
+    newest = max(times)
+    days = (now.date() - newest.date()).days
+    if newest + timedelta(days=days) > now.replace(tzinfo=None):
+        days -= 1
+    shift = timedelta(days=days)
+    for row, fields in _list_rows(data):
+        for f in fields:
+            if row.get(f):
+                row[f] = f"{datetime.strptime(row[f], _TIME_FORMAT) + shift:{_TIME_FORMAT}}"
+        if str(row.get("sort", "")).isdigit():
+            row["sort"] = str(int(row["sort"]) + days * 86_400_000)
+    return data
+
+
 def generate(seed: int = 2026, emnews: int = 120, media: int = 60, market: int = 10,
              columns: tuple[str, ...] = ("350",), market_types: tuple[str, ...] = ("37", "38", "39"),
              start: datetime = BASE_TIME) -> dict[str, Any]:

@@ -17,10 +17,13 @@ import re
 import threading
 import time
 from collections import Counter
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from crawler.replay.dataset import rebase
 
 _KUAIXUN = re.compile(r"^/kuaixun/v1/getlist_(?P<column>\d+)_ajaxResult_(?P<size>\d+)_(?P<page>\d+)_\.html$")
 DEFAULT_DATASET = Path(__file__).with_name("data") / "demo.json"
@@ -132,7 +135,10 @@ class _HTTPServer(ThreadingHTTPServer):
 class ReplayServer:
     """The replay on 127.0.0.1 in a background thread: ``with ReplayServer(data) as s: s.url``."""
 
-    def __init__(self, dataset: dict[str, Any], port: int = 0, latency: float = 0.0):
+    def __init__(self, dataset: dict[str, Any], port: int = 0, latency: float = 0.0,
+                 rebase_to: datetime | None = None):
+        if rebase_to is not None:  # list times moved so the newest row is "today" (demo)
+            dataset = rebase(dataset, rebase_to)
         self.replay = Replay(dataset, latency=latency)
         self.httpd = _HTTPServer(("127.0.0.1", port), _Handler)
         self.httpd.replay = self.replay

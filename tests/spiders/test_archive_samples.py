@@ -25,7 +25,8 @@ def test_seed_media_article_is_byte_identical(replay, tmp_path):
         "textapi": {sample.post_id: {"text": as_source_html(sample.body)}},
     }
     server = replay(dataset)
-    run_crawl("media", server.url, tmp_path, settings={"FINEWS_SHARE_URL": ZNING_SHARE})
+    run_crawl("media", server.url, tmp_path,
+              settings={"FINEWS_SHARE_URL": ZNING_SHARE, "FINEWS_NOW": f"{sample.date[:10]}T23:00:00"})
     written = tmp_path / "_posts" / SEED
     assert written.read_bytes() == sample.data
     assert server.counts["textapi"] == 1 and server.counts["article"] == 0
@@ -42,7 +43,8 @@ def test_flash_samples_are_byte_identical(replay, tmp_path):
         "url_w": s.link, "url_unique": s.link, "column": "100,102",
     } for s in sorted(samples, key=lambda s: s.date, reverse=True)]
     server = replay({"kuaixun": rows})
-    run_crawl("emnews", server.url, tmp_path, settings={"FINEWS_EMNEWS_PAGE_SIZE": 20})
+    run_crawl("emnews", server.url, tmp_path, settings={"FINEWS_EMNEWS_PAGE_SIZE": 20,
+                                                   "FINEWS_NOW": f"{max(s.date for s in samples)[:10]}T23:59:00"})
     for s in samples:
         assert (tmp_path / "_posts" / s.path.name).read_bytes() == s.data, s.path.name
     assert server.counts["article"] == 28

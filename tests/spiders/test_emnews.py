@@ -36,7 +36,7 @@ def test_digest_and_article_form(replay, tmp_path):
         "pages": {"finance.eastmoney.com/a/202608191746000001.html":
                   fixture_text("articles", "article_2026_layout.html")},
     })
-    proc = run_crawl("emnews", server.url, tmp_path)
+    proc = run_crawl("emnews", server.url, tmp_path, settings={"FINEWS_NOW": "2026-08-19T18:00:00"})
     post = tmp_path / "_posts" / "2026-08-19-202608191746000001.md"
     assert post.read_text(encoding="utf-8") == EXPECTED_WITH_ARTICLE
     assert "finews/body/source': 1" in proc.stderr

@@ -12,6 +12,7 @@ CODE = "202608191746000002"
 ROW = {"code": CODE, "showTime": "2026-08-19 17:46:00", "title": "示例文章：园区签约十个项目",
        "mediaName": "界面新闻", "url": f"http://finance.eastmoney.com/a/{CODE}.html"}
 PAGE = {f"finance.eastmoney.com/a/{CODE}.html": fixture_text("articles", "article_2026_layout.html")}
+ON_THE_DAY = {"FINEWS_NOW": "2026-08-19T18:00:00"}
 FROM_SOURCE = f"""---
 layout: post
 title: "示例文章：园区签约十个项目"
@@ -32,7 +33,7 @@ tags: 界面新闻新闻
 
 def test_empty_text_api_falls_back_to_the_source_page(replay, tmp_path):
     server = replay({"columns": {"350": [ROW]}, "textapi": {f"NW{CODE}": {"text": ""}}, "pages": PAGE})
-    run_crawl("media", server.url, tmp_path)
+    run_crawl("media", server.url, tmp_path, settings=ON_THE_DAY)
     assert (tmp_path / "_posts" / f"2026-08-19-NW{CODE}.md").read_text(encoding="utf-8") == FROM_SOURCE
     assert (server.counts["textapi"], server.counts["article"]) == (1, 1)
 
@@ -44,15 +45,17 @@ def test_failing_text_api_falls_back_to_the_source_page(replay, tmp_path):
         ("textapi", Reply(200, "text/html", "<html>系统繁忙</html>")) if path.endswith("GetNewsText.do")
         else answer(host, path, query)
     )
-    run_crawl("media", server.url, tmp_path)
+    run_crawl("media", server.url, tmp_path, settings=ON_THE_DAY)
     assert (tmp_path / "_posts" / f"2026-08-19-NW{CODE}.md").read_text(encoding="utf-8") == FROM_SOURCE
 
 
 def test_every_post_reads_back_to_its_list_row(replay, tmp_path):
     data = generate(seed=7, emnews=40, media=40, market=0)
     server = replay(data)
-    run_crawl("media", server.url, tmp_path)
-    run_crawl("emnews", server.url, tmp_path)
+    # The generated articles span 2026-11-19/20: crawl "then", so all stay in _posts/.
+    then = {"FINEWS_NOW": "2026-11-20T12:00:00"}
+    run_crawl("media", server.url, tmp_path, settings=then)
+    run_crawl("emnews", server.url, tmp_path, settings=then)
     rows = {f"NW{r['code']}": r for r in data["columns"]["350"]}
     rows.update({r["id"]: r for r in data["kuaixun"]})
     posts = sorted((tmp_path / "_posts").glob("*.md"))
