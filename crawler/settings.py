@@ -47,6 +47,9 @@ FINEWS_MARKET_TYPES = [37, 38, 39]
 FINEWS_MARKET_COUNT = 100
 
 # --- article bodies --------------------------------------------------------------------
+# Article page of an info code whose list row names none (market records);
+# {code} is the code without its NW prefix.
+FINEWS_ARTICLE_URL = "http://finance.eastmoney.com/a/{code}.html"
 # Text API behind the share page; {code} is the info code.
 FINEWS_TEXT_API_URL = "http://choicewzp1.eastmoney.com/NewsData/GetNewsText.do?id={code}"
 
@@ -107,4 +110,4 @@ LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
 # Feed spiders `scrapy crawlall` runs, in one process.
-FINEWS_FEEDS = ["emnews", "media"]
+FINEWS_FEEDS = ["emnews", "media", "market"]

@@ -6,13 +6,15 @@ by the pure functions in ``crawler.parsers``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import date
 from dataclasses import replace
 
 import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from crawler.dates import parse_published
 from crawler.extensions import ArchiveState
 from crawler.items import Article
 from crawler.parsers import SourceError
@@ -24,6 +26,31 @@ from crawler.parsers.textapi import parse_text_api
 NO_ARTICLE_STATUSES = [404, 410]
 
 
+def _whole_number(name: str, value: object) -> int | None:
+    text = str(value).strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise ValueError(f"-a {name}={value!r}: expected a whole number")
+    return int(text)
+
+
+def _iso_date(name: str, value: object) -> date | None:
+    text = str(value).strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"-a {name}={value!r}: expected YYYY-MM-DD") from None
+
+
+def _before(item: Article, day: date, tz: str) -> bool:
+    """Is the row published before ``day`` (Beijing)? Undated rows are kept (validate drops them)."""
+    published = parse_published(item.published, tz)
+    return published is not None and published.date() < day
+
+
 class FeedSpider(scrapy.Spider):
     """Base of the finews spiders (no ``name``: never run on its own).
 
@@ -31,6 +58,16 @@ class FeedSpider(scrapy.Spider):
     """
 
     refresh = ""
+    # -a limit=N: at most N list rows this run; -a since=YYYY-MM-DD: rows from that
+    # Beijing date on (lists are newest first: paging stops at the first older row).
+    limit = ""
+    since = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._taken = 0
+        self._limit = _whole_number("limit", self.limit)
+        self._since = _iso_date("since", self.since)
 
     def stat(self, key: str, count: int = 1) -> None:
         self.crawler.stats.inc_value(f"finews/{key}", count)
@@ -42,6 +79,36 @@ class FeedSpider(scrapy.Spider):
 
     def on_list_error(self, failure: Failure) -> None:
         self.list_failed(type(failure.value).__name__, failure.request.url, str(failure.value))
+
+    def list_items(
+        self, response: Response, parse: Callable[[str], list[dict]], to_item: Callable[[dict], Article]
+    ) -> tuple[list[Article], bool]:
+        """One list page → the items whose bodies to fetch, and whether to read the next page.
+
+        Applies ``-a limit`` and ``-a since``, then asks the archive index (``wanted``).
+        """
+        try:
+            rows = parse(response.text)
+        except SourceError as exc:
+            self.list_failed(exc.reason, response.url, str(exc))
+            return [], False
+        self.stat(f"listed/{self.name}", len(rows))
+        items = [to_item(row) for row in rows]
+        more = bool(items)
+        if self._since is not None:
+            recent = [i for i in items if not _before(i, self._since, self.tz)]
+            self.stat("skipped/since", len(items) - len(recent))
+            more = more and len(recent) == len(items)
+            items = recent
+        if self._limit is not None:
+            items = items[: max(0, self._limit - self._taken)]
+            self._taken += len(items)
+            more = more and self._taken < self._limit
+        return [i for i in items if self.wanted(i)], more
+
+    @property
+    def tz(self) -> str:
+        return self.settings.get("FINEWS_TIMEZONE")
 
     def wanted(self, item: Article) -> bool:
         """Does this list row need its body fetched? The archive index decides."""

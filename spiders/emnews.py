@@ -9,7 +9,6 @@ import scrapy
 from scrapy.http import Response
 
 from crawler.items import Article
-from crawler.parsers import SourceError
 from crawler.parsers.lists import parse_kuaixun
 from crawler.parsers.rows import from_kuaixun
 from spiders.base import FeedSpider
@@ -33,21 +32,13 @@ class EmnewsSpider(FeedSpider):
         )
 
     def parse_list(self, response: Response, page: int) -> Iterator:
-        try:
-            rows = parse_kuaixun(response.text)
-        except SourceError as exc:
-            self.list_failed(exc.reason, response.url, str(exc))
-            return
-        self.stat("listed/emnews", len(rows))
-        for row in rows:
-            item = from_kuaixun(row)
-            if not self.wanted(item):
-                continue
+        items, more = self.list_items(response, parse_kuaixun, from_kuaixun)
+        for item in items:
             if item.source_url:
                 yield self.source_request(item)
             else:
                 yield from self.no_article(item)
-        if rows and page < self.settings.getint("FINEWS_EMNEWS_MAX_PAGES"):
+        if more and page < self.settings.getint("FINEWS_EMNEWS_MAX_PAGES"):
             yield self.list_request(page + 1)
 
     def no_article(self, item: Article) -> Iterator:

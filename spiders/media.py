@@ -8,7 +8,6 @@ from collections.abc import Iterator
 import scrapy
 from scrapy.http import Response
 
-from crawler.parsers import SourceError
 from crawler.parsers.lists import parse_news_columns
 from crawler.parsers.rows import from_news_columns
 from spiders.base import FeedSpider
@@ -39,16 +38,9 @@ class MediaSpider(FeedSpider):
         )
 
     def parse_list(self, response: Response, column: str, page: int) -> Iterator:
-        try:
-            rows = parse_news_columns(response.text)
-        except SourceError as exc:
-            self.list_failed(exc.reason, response.url, str(exc))
-            return
-        self.stat("listed/media", len(rows))
         share = self.settings.get("FINEWS_SHARE_URL")
-        for row in rows:
-            item = from_news_columns(row, share)
-            if self.wanted(item):
-                yield self.text_request(item)
-        if rows and page < self.settings.getint("FINEWS_MEDIA_MAX_PAGES"):
+        items, more = self.list_items(response, parse_news_columns, lambda row: from_news_columns(row, share))
+        for item in items:
+            yield self.text_request(item)
+        if more and page < self.settings.getint("FINEWS_MEDIA_MAX_PAGES"):
             yield self.list_request(column, page + 1)

@@ -61,7 +61,8 @@ def from_news_columns(row: dict[str, Any], share_url: str) -> Article:
     ))
 
 
-def from_market(record: dict[str, Any], share_url: str) -> Article:
+def from_market(record: dict[str, Any], share_url: str, article_url: str) -> Article:
+    """A newmarket record; it names no page, so the source link is built from the code."""
     code = info_code(_s(record, "infoCode"))
     return _signed(Article(
         id=code,
@@ -69,5 +70,6 @@ def from_market(record: dict[str, Any], share_url: str) -> Article:
         title=_s(record, "title"),
         published=_s(record, "datetime"),
         media=_s(record, "medianame"),
+        source_url=article_url.format(code=code[2:]),
         share_url=share_url.format(code=code),
     ))
