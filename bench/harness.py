@@ -1,0 +1,136 @@
+"""The benchmark's plumbing: datasets, a replay server in its own process, measured runs.
+
+The replay runs in a separate process so that every CPU and memory figure is the
+crawler's own; each crawl is a child process whose rusage is read with ``wait4``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from crawler.replay.dataset import BASE_TIME, generate
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+_URL = re.compile(r"FINEWS_REPLAY_URL=(http://[\d.]+:\d+)")
+
+
+def dataset(articles: int, seed: int = 6) -> dict[str, Any]:
+    """``articles`` synthetic articles, half rolling news and half media, no market records."""
+    return generate(seed, emnews=articles // 2, media=articles - articles // 2, market=0)
+
+
+def with_newer(base: dict[str, Any], articles: int, seed: int = 66) -> dict[str, Any]:
+    """``base`` plus ``articles`` newer ones at the head of every list (a later run's view)."""
+    new = generate(seed, emnews=articles // 2, media=articles - articles // 2, market=0,
+                   start=BASE_TIME + timedelta(days=30))
+    return {
+        "kuaixun": new["kuaixun"] + base["kuaixun"],
+        "columns": {c: new["columns"].get(c, []) + rows for c, rows in base["columns"].items()},
+        "market": base["market"],
+        "textapi": {**base["textapi"], **new["textapi"]},
+        "pages": {**base["pages"], **new["pages"]},
+    }
+
+
+def write_json(path: Path, data: Any) -> Path:
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+class ReplayProcess:
+    """``python -m crawler.replay`` on a free port; read its counters over HTTP."""
+
+    def __init__(self, dataset_file: Path, latency: float = 0.0):
+        self.proc = subprocess.Popen(
+            [PYTHON, "-m", "crawler.replay", "--dataset", str(dataset_file), "--port", "0",
+             "--latency", str(latency)],
+            cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        )
+        line = self.proc.stdout.readline() if self.proc.stdout else ""
+        m = _URL.search(line)
+        if not m:
+            self.stop()
+            raise RuntimeError(f"replay did not start: {line!r}")
+        self.url = m.group(1)
+
+    def _get(self, path: str) -> dict[str, Any]:
+        with urllib.request.urlopen(self.url + path, timeout=60) as resp:
+            return json.loads(resp.read())
+
+    def reset(self) -> None:
+        self._get("/_replay/reset")
+
+    def report(self, paths: bool = False) -> dict[str, Any]:
+        """Requests per kind, per host (``requests``, ``peak_rate``/s, ``peak_inflight``)."""
+        return self._get("/_replay/counts" + ("?paths=1" if paths else ""))
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+    def __enter__(self) -> "ReplayProcess":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+@dataclass
+class Measured:
+    """One child process: wall seconds, CPU seconds (user + sys), peak RSS in MB, output."""
+
+    wall: float
+    cpu: float
+    rss_mb: float
+    returncode: int
+    output: str
+
+
+def run_measured(cmd: list[str], timeout: float = 600) -> Measured:
+    """Run ``cmd`` (cwd = the project) and read its own rusage with ``wait4``."""
+    with tempfile.TemporaryFile() as out:
+        start = time.monotonic()
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        watchdog = threading.Timer(timeout, proc.kill)
+        watchdog.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            watchdog.cancel()
+        wall = time.monotonic() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    return Measured(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024,
+                    proc.returncode, text)
+
+
+def crawlall(replay_url: str, output: Path, profile: str, *settings: str) -> Measured:
+    """``scrapy crawlall`` against the replay under a FINEWS_PROFILE; fails loudly."""
+    cmd = [PYTHON, "-m", "scrapy", "crawlall", "-s", f"FINEWS_PROFILE={profile}",
+           "-s", f"FINEWS_REPLAY_URL={replay_url}", "-s", f"FINEWS_OUTPUT_DIR={output}"]
+    for setting in settings:
+        cmd += ["-s", setting]
+    run = run_measured(cmd)
+    if run.returncode != 0:
+        raise RuntimeError(f"crawlall exited {run.returncode}:\n{run.output[-3000:]}")
+    return run
+
+
+def crawl_seconds(output: Path) -> float:
+    """The crawl's own wall time as crawlall recorded it (interpreter start-up excluded)."""
+    report = json.loads((output / ".finews" / "last-run.json").read_text(encoding="utf-8"))
+    return float(report["seconds"])

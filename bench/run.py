@@ -1,0 +1,161 @@
+"""``python bench/run.py [--quick]``: finews against a sequential loop and Scrapy's own floor.
+
+Every figure is measured in this run, side by side, against a replay server running in its
+own process; PASS/FAIL is computed from the measurements, never stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+
+from bench.harness import (  # noqa: E402
+    PYTHON, ReplayProcess, crawl_seconds, crawlall, dataset, run_measured, with_newer,
+    write_json,
+)
+from bench.sequential import run_sequential  # noqa: E402
+from crawler.profiles import PROFILES  # noqa: E402
+
+PER_HOST = PROFILES["backfill"]["CONCURRENT_REQUESTS_PER_DOMAIN"]
+RATE_CAP = 5  # requests per second per host, the default profile's cap (README, Performance)
+MIN_SPEEDUP, MAX_OVER_BOUND, MAX_CPU_RATIO = 10.0, 1.3, 1.3
+MAX_RSS_MB, MAX_RSS_RATIO = 200.0, 1.5
+
+
+@dataclass(frozen=True)
+class Sizes:
+    wall: int  # articles for the wall-time race
+    cpu: int  # articles for CPU per article, peak RSS (small) and the re-runs
+    rss: int  # articles for peak RSS (large)
+    latency: float
+
+
+FULL = Sizes(wall=500, cpu=2_000, rss=20_000, latency=0.05)
+QUICK = Sizes(wall=100, cpu=300, rss=1_500, latency=0.05)
+
+
+@dataclass
+class Row:
+    figure: str
+    value: str
+    target: str = ""
+    ok: bool | None = None
+
+
+def check(figure: str, value: float, fmt: str, target: str, ok: bool) -> Row:
+    return Row(figure, format(value, fmt), target, ok)
+
+
+def wall_time(tmp: Path, n: int, latency: float) -> list[Row]:
+    """Backfill vs a one-at-a-time loop over the same requests; the default profile's pace."""
+    with ReplayProcess(write_json(tmp / "wall.json", dataset(n)), latency) as replay:
+        crawlall(replay.url, tmp / "wall-backfill", "backfill")
+        backfill = crawl_seconds(tmp / "wall-backfill")
+        fast = replay.report(paths=True)
+        sequential = run_sequential(replay, fast["served"])
+        replay.reset()
+        crawlall(replay.url, tmp / "wall-default", "default")
+        default = crawl_seconds(tmp / "wall-default")
+        polite = replay.report()
+    requests = len(fast["served"])
+    bound = max(h["requests"] for h in fast["hosts"].values()) * latency / PER_HOST
+    peak_open = max(h["peak_inflight"] for h in fast["hosts"].values())
+    peak_rate = max(h["peak_rate"] for h in polite["hosts"].values())
+    ms = f"N={n}, {latency * 1000:.0f} ms"
+    return [
+        Row(f"requests per crawl ({ms})", f"{requests}", "lists + bodies"),
+        check("sequential urllib loop, s", sequential, ".2f", "", None),
+        check("finews backfill, s (crawl clock)", backfill, ".2f", "", None),
+        check("speed-up over sequential", sequential / backfill, ".1f", f">= {MIN_SPEEDUP:g}x",
+              sequential / backfill >= MIN_SPEEDUP),
+        check(f"bound: busiest host's requests x latency / {PER_HOST}, s", bound, ".2f", "", None),
+        check("backfill / bound", backfill / bound, ".2f", f"<= {MAX_OVER_BOUND:g}",
+              backfill / bound <= MAX_OVER_BOUND),
+        check("backfill peak open requests per host", peak_open, "d", f"<= {PER_HOST}",
+              peak_open <= PER_HOST),
+        check(f"finews default profile, s ({sum(polite['counts'].values())} requests)",
+              default, ".2f", "", None),
+        check("default peak requests/s per host", peak_rate, "d", f"<= {RATE_CAP}",
+              peak_rate <= RATE_CAP),
+    ]
+
+
+def cpu_rss_reruns(tmp: Path, n: int, big: int) -> list[Row]:
+    """CPU per article vs a bare spider, peak RSS at two sizes, requests of two re-runs."""
+    base = dataset(n)
+    out = tmp / "cpu"
+    with ReplayProcess(write_json(tmp / "cpu.json", base)) as replay:
+        finews = crawlall(replay.url, out, "backfill")
+        served = write_json(tmp / "served.json", replay.report(paths=True)["served"])
+        bare = run_measured([
+            PYTHON, "-m", "scrapy", "runspider", "bench/bare.py", "-a", f"paths={served}",
+            "-a", f"replay={replay.url}", "-s", "FINEWS_PROFILE=backfill",
+        ])
+        replay.reset()
+        crawlall(replay.url, out, "backfill")
+        unchanged = replay.report()["counts"]
+    with ReplayProcess(write_json(tmp / "newer.json", with_newer(base, n // 10))) as replay:
+        crawlall(replay.url, out, "backfill")
+        newer = replay.report()["counts"]
+    with ReplayProcess(write_json(tmp / "big.json", dataset(big))) as replay:
+        large = crawlall(replay.url, tmp / "big", "backfill")
+    per_finews, per_bare = finews.cpu / n * 1000, bare.cpu / n * 1000
+    bodies = unchanged.get("textapi", 0) + unchanged.get("article", 0)
+    return [
+        check(f"finews CPU per article, ms (N={n}, 0 ms)", per_finews, ".2f", "", None),
+        check("bare Scrapy spider CPU per article, ms", per_bare, ".2f", "", None),
+        check("finews / bare CPU", per_finews / per_bare, ".2f", f"<= {MAX_CPU_RATIO:g}",
+              per_finews / per_bare <= MAX_CPU_RATIO),
+        check(f"peak RSS N={n}, MB", finews.rss_mb, ".0f", "", None),
+        check(f"peak RSS N={big}, MB", large.rss_mb, ".0f", f"<= {MAX_RSS_MB:g}",
+              large.rss_mb <= MAX_RSS_MB),
+        check(f"peak RSS {big} / {n}", large.rss_mb / finews.rss_mb, ".2f",
+              f"<= {MAX_RSS_RATIO:g}", large.rss_mb / finews.rss_mb <= MAX_RSS_RATIO),
+        Row("re-run, nothing new: requests", counts_text(unchanged), "lists only", bodies == 0),
+        Row(f"re-run, {n // 10} new (10%): requests", counts_text(newer), "", None),
+    ]
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    return " ".join(f"{k}={counts.get(k, 0)}" for k in ("list", "textapi", "article"))
+
+
+def table(rows: list[Row]) -> str:
+    verdict = {True: "PASS", False: "FAIL", None: ""}
+    widths = [max(len(r.figure) for r in rows), max(len(r.value) for r in rows),
+              max(len(r.target) for r in rows)]
+    return "\n".join(
+        f"{r.figure.ljust(widths[0])}  {r.value.rjust(widths[1])}  {r.target.ljust(widths[2])}"
+        f"  {verdict[r.ok]}".rstrip()
+        for r in rows
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
+    parser.add_argument("--json", type=Path, help="also write the rows here")
+    args = parser.parse_args()
+    sizes = QUICK if args.quick else FULL
+    started, load = time.monotonic(), os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="finews-bench-") as tmp:
+        rows = wall_time(Path(tmp), sizes.wall, sizes.latency)
+        rows += cpu_rss_reruns(Path(tmp), sizes.cpu, sizes.rss)
+    print(f"finews benchmark ({'quick' if args.quick else 'full'}): {os.cpu_count()} CPUs, "
+          f"load {load:.1f} -> {os.getloadavg()[0]:.1f}, {time.monotonic() - started:.0f} s")
+    print(table(rows))
+    if args.json:
+        args.json.write_text(json.dumps([r.__dict__ for r in rows], indent=1), encoding="utf-8")
+    return 0 if all(r.ok is not False for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
