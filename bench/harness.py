@@ -16,33 +16,25 @@ import threading
 import time
 import urllib.request
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
-
-from crawler.replay.dataset import BASE_TIME, generate
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 _URL = re.compile(r"FINEWS_REPLAY_URL=(http://[\d.]+:\d+)")
 
 
-def dataset(articles: int, seed: int = 6) -> dict[str, Any]:
-    """``articles`` synthetic articles, half rolling news and half media, no market records."""
-    return generate(seed, emnews=articles // 2, media=articles - articles // 2, market=0)
+def make_dataset(path: Path, articles: int, newer_than: int = 0) -> Path:
+    """Write a dataset file in a child process (``python -m bench.datasets``).
 
-
-def with_newer(base: dict[str, Any], articles: int, seed: int = 66) -> dict[str, Any]:
-    """``base`` plus ``articles`` newer ones at the head of every list (a later run's view)."""
-    new = generate(seed, emnews=articles // 2, media=articles - articles // 2, market=0,
-                   start=BASE_TIME + timedelta(days=30))
-    return {
-        "kuaixun": new["kuaixun"] + base["kuaixun"],
-        "columns": {c: new["columns"].get(c, []) + rows for c, rows in base["columns"].items()},
-        "market": base["market"],
-        "textapi": {**base["textapi"], **new["textapi"]},
-        "pages": {**base["pages"], **new["pages"]},
-    }
+    The benchmark process never holds a dataset: a child's peak RSS as the kernel reports
+    it is at least its parent's at fork, so a big parent would inflate every figure.
+    """
+    cmd = [PYTHON, "-m", "bench.datasets", str(articles), str(path)]
+    if newer_than:
+        cmd += ["--newer", str(newer_than)]
+    subprocess.run(cmd, cwd=ROOT, check=True)
+    return path
 
 
 def write_json(path: Path, data: Any) -> Path:

@@ -18,8 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
 from bench.harness import (  # noqa: E402
-    PYTHON, ReplayProcess, crawl_seconds, crawlall, dataset, run_measured, with_newer,
-    write_json,
+    PYTHON, ReplayProcess, crawl_seconds, crawlall, make_dataset, run_measured, write_json,
 )
 from bench.sequential import run_sequential  # noqa: E402
 from crawler.profiles import PROFILES  # noqa: E402
@@ -56,7 +55,7 @@ def check(figure: str, value: float, fmt: str, target: str, ok: bool) -> Row:
 
 def wall_time(tmp: Path, n: int, latency: float) -> list[Row]:
     """Backfill vs a one-at-a-time loop over the same requests; the default profile's pace."""
-    with ReplayProcess(write_json(tmp / "wall.json", dataset(n)), latency) as replay:
+    with ReplayProcess(make_dataset(tmp / "wall.json", n), latency) as replay:
         crawlall(replay.url, tmp / "wall-backfill", "backfill")
         backfill = crawl_seconds(tmp / "wall-backfill")
         fast = replay.report(paths=True)
@@ -90,9 +89,8 @@ def wall_time(tmp: Path, n: int, latency: float) -> list[Row]:
 
 def cpu_rss_reruns(tmp: Path, n: int, big: int) -> list[Row]:
     """CPU per article vs a bare spider, peak RSS at two sizes, requests of two re-runs."""
-    base = dataset(n)
     out = tmp / "cpu"
-    with ReplayProcess(write_json(tmp / "cpu.json", base)) as replay:
+    with ReplayProcess(make_dataset(tmp / "cpu.json", n)) as replay:
         finews = crawlall(replay.url, out, "backfill")
         served = write_json(tmp / "served.json", replay.report(paths=True)["served"])
         bare = run_measured([
@@ -102,10 +100,10 @@ def cpu_rss_reruns(tmp: Path, n: int, big: int) -> list[Row]:
         replay.reset()
         crawlall(replay.url, out, "backfill")
         unchanged = replay.report()["counts"]
-    with ReplayProcess(write_json(tmp / "newer.json", with_newer(base, n // 10))) as replay:
+    with ReplayProcess(make_dataset(tmp / "newer.json", n, newer_than=n // 10)) as replay:
         crawlall(replay.url, out, "backfill")
         newer = replay.report()["counts"]
-    with ReplayProcess(write_json(tmp / "big.json", dataset(big))) as replay:
+    with ReplayProcess(make_dataset(tmp / "big.json", big)) as replay:
         large = crawlall(replay.url, tmp / "big", "backfill")
     per_finews, per_bare = finews.cpu / n * 1000, bare.cpu / n * 1000
     bodies = unchanged.get("textapi", 0) + unchanged.get("article", 0)

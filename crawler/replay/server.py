@@ -171,6 +171,9 @@ class Replay:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: with Nagle on, a kept-alive connection waits
+    # for the client's delayed ACK (~40 ms) between them, on top of any simulated latency.
+    disable_nagle_algorithm = True
     server: "_HTTPServer"
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
