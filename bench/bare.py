@@ -1,8 +1,9 @@
 """Scrapy's floor: a spider issuing a given list of requests and doing nothing with them.
 
-Run as ``scrapy runspider bench/bare.py -a paths=FILE -a replay=URL``: the same requests a
-finews crawl made (read from the replay's log), in the same download slots (one per source
-host), under the same settings, with no parsing, items or writes.
+Run as ``scrapy runspider bench/bare.py -a paths=FILE -s FINEWS_REPLAY_URL=URL``: the
+same requests a finews crawl made (read from the replay's log, ``[kind, "/HOST/PATH"]``),
+to the same hosts through the same replay routing, under the same settings, with no
+parsing, items or writes.
 """
 
 from __future__ import annotations
@@ -22,11 +23,10 @@ class BareSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         served = json.loads(Path(self.paths).read_text(encoding="utf-8"))
         for _kind, path in served:
-            host = path.lstrip("/").partition("/")[0]
             yield scrapy.Request(
-                self.replay + path,
+                "http:/" + path,
                 callback=self.ignore,
-                meta={"download_slot": host, "handle_httpstatus_all": True},
+                meta={"handle_httpstatus_all": True},
                 dont_filter=True,
             )
 

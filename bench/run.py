@@ -95,7 +95,7 @@ def cpu_rss_reruns(tmp: Path, n: int, big: int) -> list[Row]:
         served = write_json(tmp / "served.json", replay.report(paths=True)["served"])
         bare = run_measured([
             PYTHON, "-m", "scrapy", "runspider", "bench/bare.py", "-a", f"paths={served}",
-            "-a", f"replay={replay.url}", "-s", "FINEWS_PROFILE=backfill",
+            "-s", f"FINEWS_REPLAY_URL={replay.url}", "-s", "FINEWS_PROFILE=backfill",
         ])
         replay.reset()
         crawlall(replay.url, out, "backfill")
