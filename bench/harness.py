@@ -22,6 +22,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 _URL = re.compile(r"FINEWS_REPLAY_URL=(http://[\d.]+:\d+)")
+_SECONDS = re.compile(r"finews crawlall: \d+ feeds in ([\d.]+) s")
 
 
 def make_dataset(path: Path, articles: int, newer_than: int = 0) -> Path:
@@ -122,7 +123,9 @@ def crawlall(replay_url: str, output: Path, profile: str, *settings: str) -> Mea
     return run
 
 
-def crawl_seconds(output: Path) -> float:
-    """The crawl's own wall time as crawlall recorded it (interpreter start-up excluded)."""
-    report = json.loads((output / ".finews" / "last-run.json").read_text(encoding="utf-8"))
-    return float(report["seconds"])
+def crawl_seconds(run: Measured) -> float:
+    """The crawl's own wall time as crawlall prints it (interpreter start-up excluded)."""
+    m = _SECONDS.search(run.output)
+    if not m:
+        raise RuntimeError(f"no crawl time in crawlall's output:\n{run.output[-2000:]}")
+    return float(m.group(1))

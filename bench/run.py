@@ -18,15 +18,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
 from bench.harness import (  # noqa: E402
-    PYTHON, ReplayProcess, crawl_seconds, crawlall, make_dataset, run_measured, write_json,
+    PYTHON, Measured, ReplayProcess, crawl_seconds, crawlall, make_dataset, run_measured,
+    write_json,
 )
 from bench.sequential import run_sequential  # noqa: E402
 from crawler.profiles import PROFILES  # noqa: E402
 
-PER_HOST = PROFILES["backfill"]["CONCURRENT_REQUESTS_PER_DOMAIN"]
+PER_HOST = PROFILES["backfill"]["FINEWS_HOST_CONCURRENCY"]
 RATE_CAP = 5  # requests per second per host, the default profile's cap (README, Performance)
 MIN_SPEEDUP, MAX_OVER_BOUND, MAX_CPU_RATIO = 10.0, 1.3, 1.3
 MAX_RSS_MB, MAX_RSS_RATIO = 200.0, 1.5
+TMPFS = Path("/dev/shm")
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,18 @@ FULL = Sizes(wall=500, cpu=2_000, rss=20_000, latency=0.05)
 QUICK = Sizes(wall=100, cpu=300, rss=1_500, latency=0.05)
 
 
+@dataclass(frozen=True)
+class Setup:
+    """Where a run works: ``work`` for datasets and posts, ``disk`` for the on-disk figure."""
+
+    work: Path
+    disk: Path | None
+    settings: tuple[str, ...]  # extra ``NAME=VALUE`` for every crawl
+
+    def crawl(self, replay: ReplayProcess, output: Path, profile: str) -> Measured:
+        return crawlall(replay.url, output, profile, *self.settings)
+
+
 @dataclass
 class Row:
     figure: str
@@ -49,76 +63,84 @@ class Row:
     ok: bool | None = None
 
 
-def check(figure: str, value: float, fmt: str, target: str, ok: bool) -> Row:
+def check(figure: str, value: float, fmt: str, target: str = "", ok: bool | None = None) -> Row:
     return Row(figure, format(value, fmt), target, ok)
 
 
-def wall_time(tmp: Path, n: int, latency: float) -> list[Row]:
+def wall_time(setup: Setup, n: int, latency: float) -> list[Row]:
     """Backfill vs a one-at-a-time loop over the same requests; the default profile's pace."""
+    tmp = setup.work
     with ReplayProcess(make_dataset(tmp / "wall.json", n), latency) as replay:
-        crawlall(replay.url, tmp / "wall-backfill", "backfill")
-        backfill = crawl_seconds(tmp / "wall-backfill")
+        backfill = crawl_seconds(setup.crawl(replay, tmp / "wall-backfill", "backfill"))
         fast = replay.report(paths=True)
         sequential = run_sequential(replay, fast["served"])
         replay.reset()
-        crawlall(replay.url, tmp / "wall-default", "default")
-        default = crawl_seconds(tmp / "wall-default")
+        default = crawl_seconds(setup.crawl(replay, tmp / "wall-default", "default"))
         polite = replay.report()
-    requests = len(fast["served"])
     bound = max(h["requests"] for h in fast["hosts"].values()) * latency / PER_HOST
     peak_open = max(h["peak_inflight"] for h in fast["hosts"].values())
     peak_rate = max(h["peak_rate"] for h in polite["hosts"].values())
-    ms = f"N={n}, {latency * 1000:.0f} ms"
     return [
-        Row(f"requests per crawl ({ms})", f"{requests}", "lists + bodies"),
-        check("sequential urllib loop, s", sequential, ".2f", "", None),
-        check("finews backfill, s (crawl clock)", backfill, ".2f", "", None),
+        Row(f"requests per crawl (N={n}, {latency * 1000:.0f} ms)", str(len(fast["served"])),
+            "lists + bodies"),
+        check("sequential urllib loop, s", sequential, ".2f"),
+        check("finews backfill, s (crawl clock)", backfill, ".2f"),
         check("speed-up over sequential", sequential / backfill, ".1f", f">= {MIN_SPEEDUP:g}x",
               sequential / backfill >= MIN_SPEEDUP),
-        check(f"bound: busiest host's requests x latency / {PER_HOST}, s", bound, ".2f", "", None),
+        check(f"bound: busiest host's requests x latency / {PER_HOST}, s", bound, ".2f"),
         check("backfill / bound", backfill / bound, ".2f", f"<= {MAX_OVER_BOUND:g}",
               backfill / bound <= MAX_OVER_BOUND),
         check("backfill peak open requests per host", peak_open, "d", f"<= {PER_HOST}",
               peak_open <= PER_HOST),
         check(f"finews default profile, s ({sum(polite['counts'].values())} requests)",
-              default, ".2f", "", None),
+              default, ".2f"),
         check("default peak requests/s per host", peak_rate, "d", f"<= {RATE_CAP}",
               peak_rate <= RATE_CAP),
     ]
 
 
-def cpu_rss_reruns(tmp: Path, n: int, big: int) -> list[Row]:
+def cpu_rss_reruns(setup: Setup, n: int, big: int) -> list[Row]:
     """CPU per article vs a bare spider, peak RSS at two sizes, requests of two re-runs."""
-    out = tmp / "cpu"
+    tmp, out = setup.work, setup.work / "cpu"
     with ReplayProcess(make_dataset(tmp / "cpu.json", n)) as replay:
-        finews = crawlall(replay.url, out, "backfill")
+        finews = setup.crawl(replay, out, "backfill")
         served = write_json(tmp / "served.json", replay.report(paths=True)["served"])
         bare = run_measured([
             PYTHON, "-m", "scrapy", "runspider", "bench/bare.py", "-a", f"paths={served}",
             "-s", f"FINEWS_REPLAY_URL={replay.url}", "-s", "FINEWS_PROFILE=backfill",
+            *(arg for s in setup.settings for arg in ("-s", s)),
         ])
+        on_disk = None
+        if setup.disk is not None:
+            with tempfile.TemporaryDirectory(prefix="finews-bench-", dir=setup.disk) as disk:
+                on_disk = setup.crawl(replay, Path(disk), "backfill")
         replay.reset()
-        crawlall(replay.url, out, "backfill")
+        setup.crawl(replay, out, "backfill")
         unchanged = replay.report()["counts"]
     with ReplayProcess(make_dataset(tmp / "newer.json", n, newer_than=n // 10)) as replay:
-        crawlall(replay.url, out, "backfill")
+        setup.crawl(replay, out, "backfill")
         newer = replay.report()["counts"]
     with ReplayProcess(make_dataset(tmp / "big.json", big)) as replay:
-        large = crawlall(replay.url, tmp / "big", "backfill")
+        large = setup.crawl(replay, tmp / "big", "backfill")
     per_finews, per_bare = finews.cpu / n * 1000, bare.cpu / n * 1000
     bodies = unchanged.get("textapi", 0) + unchanged.get("article", 0)
-    return [
-        check(f"finews CPU per article, ms (N={n}, 0 ms)", per_finews, ".2f", "", None),
-        check("bare Scrapy spider CPU per article, ms", per_bare, ".2f", "", None),
+    rows = [
+        check(f"finews CPU per article, ms (N={n}, 0 ms)", per_finews, ".2f"),
+        check("bare Scrapy spider CPU per article, ms", per_bare, ".2f"),
         check("finews / bare CPU", per_finews / per_bare, ".2f", f"<= {MAX_CPU_RATIO:g}",
               per_finews / per_bare <= MAX_CPU_RATIO),
-        check(f"peak RSS N={n}, MB", finews.rss_mb, ".0f", "", None),
+    ]
+    if on_disk is not None:
+        rows.append(check(f"  same, posts on {setup.disk} (disk), ms", on_disk.cpu / n * 1000,
+                          ".2f", f"{on_disk.cpu / bare.cpu:.2f}x bare"))
+    return rows + [
+        check(f"peak RSS N={n}, MB", finews.rss_mb, ".0f"),
         check(f"peak RSS N={big}, MB", large.rss_mb, ".0f", f"<= {MAX_RSS_MB:g}",
               large.rss_mb <= MAX_RSS_MB),
         check(f"peak RSS {big} / {n}", large.rss_mb / finews.rss_mb, ".2f",
               f"<= {MAX_RSS_RATIO:g}", large.rss_mb / finews.rss_mb <= MAX_RSS_RATIO),
         Row("re-run, nothing new: requests", counts_text(unchanged), "lists only", bodies == 0),
-        Row(f"re-run, {n // 10} new (10%): requests", counts_text(newer), "", None),
+        Row(f"re-run, {n // 10} new (10%): requests", counts_text(newer)),
     ]
 
 
@@ -137,18 +159,31 @@ def table(rows: list[Row]) -> str:
     )
 
 
+def default_workdir() -> Path | None:
+    """tmpfs when there is one: posts' file-system cost is then the crawler's, not the disk's."""
+    return TMPFS if TMPFS.is_dir() and os.access(TMPFS, os.W_OK) else None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
+    parser.add_argument("--workdir", type=Path, default=default_workdir(),
+                        help="where datasets and posts go (default: /dev/shm when present)")
+    parser.add_argument("-s", dest="settings", action="append", default=[],
+                        metavar="NAME=VALUE", help="extra setting for every crawl")
     parser.add_argument("--json", type=Path, help="also write the rows here")
     args = parser.parse_args()
     sizes = QUICK if args.quick else FULL
+    disk = Path(tempfile.gettempdir())
     started, load = time.monotonic(), os.getloadavg()[0]
-    with tempfile.TemporaryDirectory(prefix="finews-bench-") as tmp:
-        rows = wall_time(Path(tmp), sizes.wall, sizes.latency)
-        rows += cpu_rss_reruns(Path(tmp), sizes.cpu, sizes.rss)
+    with tempfile.TemporaryDirectory(prefix="finews-bench-", dir=args.workdir) as tmp:
+        on_disk = disk if args.workdir not in (None, disk) else None
+        setup = Setup(Path(tmp), on_disk, tuple(args.settings))
+        rows = wall_time(setup, sizes.wall, sizes.latency)
+        rows += cpu_rss_reruns(setup, sizes.cpu, sizes.rss)
     print(f"finews benchmark ({'quick' if args.quick else 'full'}): {os.cpu_count()} CPUs, "
-          f"load {load:.1f} -> {os.getloadavg()[0]:.1f}, {time.monotonic() - started:.0f} s")
+          f"load {load:.1f} -> {os.getloadavg()[0]:.1f}, {time.monotonic() - started:.0f} s, "
+          f"work in {args.workdir or disk}")
     print(table(rows))
     if args.json:
         args.json.write_text(json.dumps([r.__dict__ for r in rows], indent=1), encoding="utf-8")
