@@ -23,12 +23,16 @@ from bench.harness import (  # noqa: E402
 )
 from bench.sequential import run_sequential  # noqa: E402
 from crawler.profiles import PROFILES  # noqa: E402
+from crawler.replay.dataset import BASE_TIME  # noqa: E402
 
 PER_HOST = PROFILES["backfill"]["FINEWS_HOST_CONCURRENCY"]
 RATE_CAP = 5  # requests per second per host, the default profile's cap (README, Performance)
 MIN_SPEEDUP, MAX_OVER_BOUND, MAX_CPU_RATIO = 10.0, 1.3, 1.3
 MAX_RSS_MB, MAX_RSS_RATIO = 200.0, 1.5
 TMPFS = Path("/dev/shm")
+# "Now" for crawls whose settings know it (retention, re-checks): the synthetic articles'
+# own time, so the figures do not drift with the calendar.
+PINNED_NOW = f"FINEWS_NOW={BASE_TIME.isoformat()}"
 
 
 @dataclass(frozen=True)
@@ -178,7 +182,7 @@ def main() -> int:
     started, load = time.monotonic(), os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="finews-bench-", dir=args.workdir) as tmp:
         on_disk = disk if args.workdir not in (None, disk) else None
-        setup = Setup(Path(tmp), on_disk, tuple(args.settings))
+        setup = Setup(Path(tmp), on_disk, (PINNED_NOW, *args.settings))
         rows = wall_time(setup, sizes.wall, sizes.latency)
         rows += cpu_rss_reruns(setup, sizes.cpu, sizes.rss)
     print(f"finews benchmark ({'quick' if args.quick else 'full'}): {os.cpu_count()} CPUs, "

@@ -12,6 +12,7 @@ fewer than ``FINEWS_HOST_CONCURRENCY`` requests open and the previous one starte
 from __future__ import annotations
 
 import asyncio
+import weakref
 
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.http import Request, Response
@@ -26,14 +27,15 @@ class _Host:
         self.next_start = 0.0
 
 
-# (host, concurrency) → gate, shared by every crawler of the process.
-_HOSTS: dict[tuple[str, int], _Host] = {}
+# Per event loop (a gate's semaphore belongs to one), (host, concurrency) → gate: shared
+# by every crawler of the process.
+_GATES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, int], _Host]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
 class HostGateHandler:
     """``DOWNLOAD_HANDLERS`` entry for http/https: HTTP/1.1 behind a per-host gate."""
-
-    lazy = False
 
     def __init__(self, crawler):
         self.inner = HTTP11DownloadHandler(crawler)
@@ -47,16 +49,16 @@ class HostGateHandler:
     def gate(self, request: Request) -> _Host:
         """The source host's gate (its download slot: the replay keeps the real host)."""
         host = request.meta.get("download_slot") or urlparse_cached(request).hostname or ""
+        gates = _GATES.setdefault(asyncio.get_running_loop(), {})
         key = (host, self.concurrency)
-        if key not in _HOSTS:
-            _HOSTS[key] = _Host(self.concurrency)
-        return _HOSTS[key]
+        if key not in gates:
+            gates[key] = _Host(self.concurrency)
+        return gates[key]
 
     async def download_request(self, request: Request) -> Response:
         host = self.gate(request)
         async with host.open:
-            loop = asyncio.get_running_loop()
-            now = loop.time()
+            now = asyncio.get_running_loop().time()
             start = max(now, host.next_start)
             host.next_start = start + self.interval
             if start > now:
