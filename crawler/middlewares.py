@@ -21,7 +21,9 @@ class ReplayMiddleware:
     """Send every request to the replay server named by ``FINEWS_REPLAY_URL``.
 
     Only the transport changes: the response is handed back under its real URL, so
-    spiders, items, share links and source links never see the replay host.
+    spiders, items, share links and source links never see the replay host, and the
+    request keeps its real host's download slot, so per-host concurrency and delays
+    apply per source host exactly as they would against the sources.
     """
 
     def __init__(self, base: str):
@@ -36,6 +38,7 @@ class ReplayMiddleware:
             return None
         meta = dict(request.meta)
         meta[ORIGINAL_URL] = request.url
+        meta.setdefault("download_slot", urlsplit(request.url).hostname or "")
         return request.replace(url=replay_url(self.base, request.url), meta=meta)
 
     def process_response(self, request: Request, response: Response, spider=None):

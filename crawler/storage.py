@@ -13,13 +13,14 @@ class UnsafePathError(ValueError):
 
 def resolve_inside(root: str | Path, relpath: str) -> Path:
     """``root/relpath``, refusing absolute paths, ``..`` and symlink escapes."""
-    base = Path(root).resolve()
+    base = os.path.realpath(root)
     if not relpath or os.path.isabs(relpath):
         raise UnsafePathError(f"refusing path {relpath!r}")
-    target = (base / relpath).resolve()
-    if target == base or base not in target.parents:
+    # os.path rather than pathlib: the same realpath, without pathlib's per-call parsing.
+    target = os.path.realpath(os.path.join(base, relpath))
+    if not target.startswith(base.rstrip(os.sep) + os.sep):
         raise UnsafePathError(f"refusing path {relpath!r}: outside {base}")
-    return target
+    return Path(target)
 
 
 def atomic_write(root: str | Path, relpath: str, text: str) -> bool:

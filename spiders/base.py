@@ -24,6 +24,10 @@ from crawler.parsers.textapi import parse_text_api
 # A source link answering these has no article: the item is archived without a body
 # (rolling news) or from elsewhere; any other failure is retried, then deferred.
 NO_ARTICLE_STATUSES = [404, 410]
+# Bodies go before the next list page: the list is read only as fast as its articles
+# are fetched, so pending requests (each holding its item) stay about one page deep
+# instead of growing with the whole backfill.
+BODY_PRIORITY = 1
 
 
 def _whole_number(name: str, value: object) -> int | None:
@@ -124,6 +128,7 @@ class FeedSpider(scrapy.Spider):
             callback=self.on_text,
             errback=self.on_text_error,
             cb_kwargs={"item": item},
+            priority=BODY_PRIORITY,
             dont_filter=True,
         )
 
@@ -159,6 +164,7 @@ class FeedSpider(scrapy.Spider):
             errback=self.on_source_error,
             cb_kwargs={"item": item},
             meta={"handle_httpstatus_list": NO_ARTICLE_STATUSES},
+            priority=BODY_PRIORITY,
             dont_filter=True,
         )
 

@@ -8,6 +8,11 @@ Request ``/HOST[:PORT]/PATH?QUERY`` is answered as the real ``HOST`` would answe
 ``market``   ``{marketType: [records]}`` for the newmarket web API
 ``textapi``  ``{info code: JSON object}`` for GetNewsText.do
 ``pages``    ``{"HOST/PATH": html}`` article pages; anything else is a 404
+
+``/_replay/counts`` answers the counters as JSON (``?paths=1`` adds ``served``: every
+request's kind and path, in order) and ``/_replay/reset`` zeroes them: a benchmark running the replay in another process
+reads from the server side how many requests of each kind a crawl made, and how fast and
+how many at once it sent to each host.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import json
 import re
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -27,6 +32,17 @@ from crawler.replay.dataset import rebase
 
 _KUAIXUN = re.compile(r"^/kuaixun/v1/getlist_(?P<column>\d+)_ajaxResult_(?P<size>\d+)_(?P<page>\d+)_\.html$")
 DEFAULT_DATASET = Path(__file__).with_name("data") / "demo.json"
+CONTROL = "/_replay/"
+
+
+def peak_rate(times: list[float], window: float = 1.0) -> int:
+    """Most requests that arrived within any ``window`` seconds (times in arrival order)."""
+    peak, first = 0, 0
+    for last, t in enumerate(times):
+        while t - times[first] >= window:
+            first += 1
+        peak = max(peak, last - first + 1)
+    return peak
 
 
 def load_dataset(path: str | Path = DEFAULT_DATASET) -> dict[str, Any]:
@@ -55,14 +71,63 @@ class Replay:
     def __init__(self, dataset: dict[str, Any], latency: float = 0.0):
         self.dataset = dataset
         self.latency = latency
-        self.counts: Counter[str] = Counter()
-        self.paths: Counter[str] = Counter()
         self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.counts: Counter[str] = Counter()
+            self.paths: Counter[str] = Counter()
+            self.served: list[tuple[str, str]] = []
+            self.arrivals: defaultdict[str, list[float]] = defaultdict(list)
+            self.inflight: Counter[str] = Counter()
+            self.peak_inflight: Counter[str] = Counter()
 
     def count(self, kind: str, path: str) -> None:
         with self._lock:
             self.counts[kind] += 1
             self.paths[path] += 1
+            self.served.append((kind, path))
+
+    def enter(self, raw_path: str) -> str:
+        """A request for ``/HOST/…`` arrived: note when, and how many are open on HOST."""
+        host = raw_path.lstrip("/").partition("/")[0]
+        with self._lock:
+            self.arrivals[host].append(time.monotonic())
+            self.inflight[host] += 1
+            self.peak_inflight[host] = max(self.peak_inflight[host], self.inflight[host])
+        return host
+
+    def leave(self, host: str) -> None:
+        with self._lock:
+            self.inflight[host] -= 1
+
+    def report(self, with_paths: bool = False) -> dict[str, Any]:
+        """The counters as plain data: per kind, per host (requests, peak/s, peak open)."""
+        with self._lock:
+            hosts = {
+                host: {
+                    "requests": len(times),
+                    "peak_rate": peak_rate(times),
+                    "peak_inflight": self.peak_inflight[host],
+                }
+                for host, times in self.arrivals.items()
+            }
+            data: dict[str, Any] = {"counts": dict(self.counts), "hosts": hosts}
+            if with_paths:
+                data["served"] = list(self.served)
+        return data
+
+    def control(self, raw_path: str) -> Reply:
+        """``/_replay/counts[?paths=1]`` and ``/_replay/reset``; never counted themselves."""
+        parts = urlsplit(raw_path)
+        if parts.path == CONTROL + "reset":
+            self.reset()
+            return Reply(200, "application/json", "{}")
+        if parts.path == CONTROL + "counts":
+            report = self.report(with_paths="paths=1" in parts.query)
+            return Reply(200, "application/json", json.dumps(report))
+        return Reply(404, "application/json", "{}")
 
     def answer(self, raw_path: str) -> Reply:
         parts = urlsplit(raw_path)
@@ -109,13 +174,25 @@ class Replay:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: with Nagle on, a kept-alive connection waits
+    # for the client's delayed ACK (~40 ms) between them, on top of any simulated latency.
+    disable_nagle_algorithm = True
     server: "_HTTPServer"
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         replay = self.server.replay
-        if replay.latency:
-            time.sleep(replay.latency)
-        reply = replay.answer(self.path)
+        if self.path.startswith(CONTROL):
+            self.send(replay.control(self.path))
+            return
+        host = replay.enter(self.path)
+        try:
+            if replay.latency:
+                time.sleep(replay.latency)
+            self.send(replay.answer(self.path))
+        finally:
+            replay.leave(host)
+
+    def send(self, reply: Reply) -> None:
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.ctype)
         self.send_header("Content-Length", str(len(reply.body)))

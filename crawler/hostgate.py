@@ -1,0 +1,69 @@
+"""Per-host politeness for the whole process, whichever crawler a request comes from.
+
+Scrapy's per-domain concurrency and download delay live in each crawler's downloader, but
+``crawlall`` runs one crawler per feed and feeds share hosts (article pages, the text
+API), so a host would see the sum of them. Scrapy 2.19 also starts every request queued
+in a slot at once when the slot has no download delay. This download handler wraps
+Scrapy's HTTP/1.1 one and lets a request onto the network only when its source host has
+fewer than ``FINEWS_HOST_CONCURRENCY`` requests open and the previous one started at least
+``FINEWS_HOST_INTERVAL`` seconds before, counted across the process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+from scrapy.http import Request, Response
+from scrapy.utils.httpobj import urlparse_cached
+
+
+class _Host:
+    """The gate of one host: open requests and the earliest start of the next one."""
+
+    def __init__(self, concurrency: int):
+        self.open = asyncio.Semaphore(concurrency)
+        self.next_start = 0.0
+
+
+# Per event loop (a gate's semaphore belongs to one), (host, concurrency) → gate: shared
+# by every crawler of the process.
+_GATES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, int], _Host]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+class HostGateHandler:
+    """``DOWNLOAD_HANDLERS`` entry for http/https: HTTP/1.1 behind a per-host gate."""
+
+    def __init__(self, crawler):
+        self.inner = HTTP11DownloadHandler(crawler)
+        self.concurrency = max(1, crawler.settings.getint("FINEWS_HOST_CONCURRENCY"))
+        self.interval = crawler.settings.getfloat("FINEWS_HOST_INTERVAL")
+
+    @classmethod
+    def from_crawler(cls, crawler) -> "HostGateHandler":
+        return cls(crawler)
+
+    def gate(self, request: Request) -> _Host:
+        """The source host's gate (its download slot: the replay keeps the real host)."""
+        host = request.meta.get("download_slot") or urlparse_cached(request).hostname or ""
+        gates = _GATES.setdefault(asyncio.get_running_loop(), {})
+        key = (host, self.concurrency)
+        if key not in gates:
+            gates[key] = _Host(self.concurrency)
+        return gates[key]
+
+    async def download_request(self, request: Request) -> Response:
+        host = self.gate(request)
+        async with host.open:
+            now = asyncio.get_running_loop().time()
+            start = max(now, host.next_start)
+            host.next_start = start + self.interval
+            if start > now:
+                await asyncio.sleep(start - now)
+            return await self.inner.download_request(request)
+
+    async def close(self) -> None:
+        await self.inner.close()
