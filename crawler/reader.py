@@ -16,6 +16,7 @@ import yaml
 from crawler.archive import post_id
 from crawler.exporters import EMNEWS
 from crawler.items import Article
+from crawler.text import unprotect_liquid
 
 _LINK = re.compile(r"^<(?P<url>[^<>\s]*)>$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")
@@ -78,4 +79,6 @@ def read_post(path: str | Path) -> Article:
     else:
         item.feed, item.share_url, item.body_html = "media", link, content
         item.media = tag.removesuffix("新闻")
+    # Bodies are stored Liquid-protected; the item holds them as a source would give them.
+    item.digest, item.body_html = unprotect_liquid(item.digest), unprotect_liquid(item.body_html)
     return item

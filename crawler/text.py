@@ -10,6 +10,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\ufeff]")
 _HEADLINE = re.compile(r"^\s*【[^】]*】")
 _ENDRAW = re.compile(r"\{%(?=-?\s*endraw)")
 _LIQUID = re.compile(r"\{\{|\{%")
+_RAW_OPEN, _RAW_CLOSE = "{% raw %}", "{% endraw %}"
+_ESCAPED_ENDRAW = '{% endraw %}{{ "{%" }}{% raw %}'
 INDENT = "\u3000\u3000"
 
 
@@ -40,5 +42,12 @@ def protect_liquid(text: str) -> str:
     """
     if not _LIQUID.search(text):
         return text
-    inner = _ENDRAW.sub('{% endraw %}{{ "{%" }}{% raw %}', text)
-    return "{% raw %}" + inner + "{% endraw %}"
+    return _RAW_OPEN + _ENDRAW.sub(_ESCAPED_ENDRAW, text) + _RAW_CLOSE
+
+
+def unprotect_liquid(text: str) -> str:
+    """The text ``protect_liquid`` was given (for archived posts read back and re-written)."""
+    if not (text.startswith(_RAW_OPEN) and text.endswith(_RAW_CLOSE)):
+        return text
+    inner = text[len(_RAW_OPEN) : -len(_RAW_CLOSE)]
+    return inner.replace(_ESCAPED_ENDRAW, "{%")

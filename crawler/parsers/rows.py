@@ -21,7 +21,7 @@ def _s(row: dict[str, Any], *keys: str) -> str:
 def info_code(code: str) -> str:
     """The archive id of a media/market article: ``NW`` + the row's code."""
     code = code.strip()
-    return code if code.upper().startswith("NW") else f"NW{code}"
+    return f"NW{code[2:]}" if code.upper().startswith("NW") else f"NW{code}"
 
 
 def row_signature(item: Article) -> str:

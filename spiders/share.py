@@ -1,0 +1,178 @@
+"""One-off crawls of named articles: backfill a list, re-fetch one, repair an old archive.
+
+``-a codes=NW…,NW…``, ``-a urls=LINK,LINK`` (share links or article links), ``-a file=PATH``
+(one code or link per line) and ``-a archive=DIR`` (every post under DIR, through the link in
+its ``<…>`` line) may be combined. Metadata (title, time, media) comes from the source page
+unless the archive already holds a valid value; the body comes from the text API, then the
+source page, then (archive only) the archived body. What could not be archived is reported
+when the run ends, one line per code, link or post.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import scrapy
+from scrapy import signals
+from scrapy.http import Response
+from twisted.python.failure import Failure
+
+from crawler.exporters import EMNEWS
+from crawler.items import Article
+from crawler.parsers.article import parse_article
+from crawler.targets import (
+    NotNews, TargetError, archive_posts, from_post, from_text, read_lines, split_codes, split_urls,
+)
+from spiders.base import BODY_PRIORITY, NO_ARTICLE_STATUSES, FeedSpider
+
+
+def _has_metadata(item: Article) -> bool:
+    return bool(item.title.strip() and item.published and (item.feed == EMNEWS or item.media.strip()))
+
+
+class ShareSpider(FeedSpider):
+    """One-off: articles named by code, link, file or archive (-a codes|urls|file|archive=…)."""
+
+    name = "share"
+    codes = ""
+    urls = ""
+    file = ""
+    archive = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not any(str(v).strip() for v in (self.codes, self.urls, self.file, self.archive)):
+            raise ValueError("share needs -a codes=…, -a urls=…, -a file=PATH or -a archive=DIR")
+        if self.file and not Path(self.file).is_file():
+            raise ValueError(f"-a file={self.file!r}: no such file")
+        if self.archive and not Path(self.archive).is_dir():
+            raise ValueError(f"-a archive={self.archive!r}: no such directory")
+        # What was asked for and is not archived yet: id → what the user named it by.
+        self.pending: dict[str, str] = {}
+        self.reasons: dict[str, str] = {}
+        self.unresolved: list[tuple[str, str]] = []
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(spider.item_dropped, signal=signals.item_dropped)
+        return spider
+
+    # --- what to fetch ---------------------------------------------------------------------
+    def targets(self) -> Iterator[tuple[str, Article]]:
+        """``(what the user named, item)`` for every value given; bad values are reported."""
+        share = self.settings.get("FINEWS_SHARE_URL")
+        article = self.settings.get("FINEWS_ARTICLE_URL")
+        values = split_codes(self.codes) + split_urls(self.urls)
+        if self.file:
+            values += read_lines(self.file)
+        for value in values:
+            try:
+                yield value, from_text(value, share, article)
+            except TargetError as exc:
+                self.report(value, str(exc))
+        if self.archive:
+            for path in archive_posts(self.archive):
+                try:
+                    yield str(path), from_post(path, share, article)
+                except NotNews as exc:
+                    self.stat("share/skipped/not_news")
+                    self.logger.info("left as it is: %s (%s)", path, exc)
+                except TargetError as exc:
+                    self.report(str(path), str(exc))
+
+    async def start(self):
+        for origin, item in self.targets():
+            if item.id in self.pending:
+                continue
+            self.pending[item.id] = origin
+            self.stat("share/asked")
+            if item.feed == EMNEWS:
+                yield self.source_request(item)
+            elif _has_metadata(item):
+                yield self.text_request(item)
+            else:
+                yield self.page_request(item)
+
+    # --- metadata from the source page, then the body ------------------------------------
+    def page_request(self, item: Article) -> scrapy.Request:
+        return scrapy.Request(
+            item.source_url,
+            callback=self.on_page,
+            errback=self.on_page_error,
+            cb_kwargs={"item": item},
+            meta={"handle_httpstatus_list": NO_ARTICLE_STATUSES},
+            priority=BODY_PRIORITY,
+            dont_filter=True,
+        )
+
+    def on_page(self, response: Response, item: Article) -> Iterator:
+        page = None
+        if response.status not in NO_ARTICLE_STATUSES and hasattr(response, "text"):
+            page = parse_article(response.text)
+        if page is None:
+            self.reasons[item.id] = f"no article page at {item.source_url}"
+            yield self.text_request(item)
+            return
+        self.stat("share/metadata/source")
+        item = replace(
+            item,
+            title=item.title.strip() or page.title,
+            published=item.published or page.published,
+            media=item.media.strip() or page.media,
+        )
+        if page.body_html:
+            item = replace(item, body_html=page.body_html, body_from="source")
+        yield self.text_request(item)
+
+    def on_page_error(self, failure: Failure) -> Iterator:
+        item = failure.request.cb_kwargs["item"]
+        self.reasons[item.id] = f"source page failed ({failure.getErrorMessage()})"
+        yield self.text_request(item)
+
+    def fallback_to_source(self, item: Article) -> Iterator:
+        """The text API gave nothing: a page body already read wins, else the usual fallback."""
+        if item.body_from == "source":
+            self.stat("body/source")
+            yield item
+        else:
+            yield from super().fallback_to_source(item)
+
+    def no_article(self, item: Article) -> Iterator:
+        """No article behind the source link: keep the archived body, else the digest."""
+        if item.body_html:
+            self.stat("body/archive")
+            yield item
+        elif item.feed == EMNEWS and item.digest.strip():
+            self.stat("body/digest")
+            yield replace(item, body_from="digest")
+        else:
+            self.reasons[item.id] = "no text from the text API and no article page"
+            self.drop_no_body(item, self.reasons[item.id])
+
+    def on_source_error(self, failure: Failure) -> None:
+        item = failure.request.cb_kwargs["item"]
+        self.reasons[item.id] = f"source page failed ({failure.getErrorMessage()})"
+        super().on_source_error(failure)
+
+    # --- the report at the end -------------------------------------------------------------
+    def item_scraped(self, item, response, spider) -> None:
+        self.pending.pop(item.id, None)
+
+    def item_dropped(self, item, response, exception, spider) -> None:
+        self.reasons[item.id] = f"dropped: {exception}"
+
+    def report(self, origin: str, reason: str) -> None:
+        self.unresolved.append((origin, reason))
+
+    def closed(self, reason: str) -> None:
+        for item_id, origin in self.pending.items():
+            self.report(origin, self.reasons.get(item_id, f"not archived (run {reason})"))
+        self.crawler.stats.set_value("finews/share/unresolved", len(self.unresolved))
+        for origin, why in self.unresolved:
+            self.logger.warning("unresolved: %s: %s", origin, why)
+        resolved = self.crawler.stats.get_value("finews/share/asked", 0) - len(self.pending)
+        self.logger.info("share: %d archived, %d unresolved", resolved, len(self.unresolved))
