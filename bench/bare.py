@@ -18,7 +18,9 @@ from scrapy.http import Response
 
 class BareSpider(scrapy.Spider):
     name = "bare"
-    custom_settings = {"ITEM_PIPELINES": {}}
+    # No pipelines and none of finews' extensions (the archive index, retention, the
+    # summary): only Scrapy's own machinery and the shared download path remain.
+    custom_settings = {"ITEM_PIPELINES": {}, "EXTENSIONS": {}}
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         served = json.loads(Path(self.paths).read_text(encoding="utf-8"))

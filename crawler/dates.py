@@ -8,12 +8,19 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
-_FAST_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M")
+_FAST_FORMATS = ("%Y-%m-%d %H:%M",)
 
 
 @lru_cache(maxsize=8)
 def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
+
+
+def _source_shape(text: str) -> bool:
+    """``YYYY-MM-DD HH:MM:SS`` in ASCII digits: the shape every source time has."""
+    return (len(text) == 19 and text[4] + text[7] + text[10] + text[13] + text[16] == "-- ::"
+            and (text[:4] + text[5:7] + text[8:10] + text[11:13] + text[14:16] + text[17:]).isdecimal()
+            and text.isascii())
 
 
 def parse_published(value: str | datetime | None, tz: str = "Asia/Shanghai") -> datetime | None:
@@ -30,6 +37,12 @@ def parse_published(value: str | datetime | None, tz: str = "Asia/Shanghai") -> 
     text = str(value).strip()
     if not text:
         return None
+    if _source_shape(text):  # sliced, not strptime'd (~10x faster); invalid is no date, not a guess
+        try:
+            return datetime(int(text[:4]), int(text[5:7]), int(text[8:10]), int(text[11:13]),
+                            int(text[14:16]), int(text[17:]), tzinfo=zi)
+        except ValueError:
+            return None
     for fmt in _FAST_FORMATS:
         try:
             return datetime.strptime(text, fmt).replace(tzinfo=zi)

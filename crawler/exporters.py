@@ -31,7 +31,7 @@ def yaml_quote(text: str) -> str:
 def post_path(item_id: str, published: datetime) -> str:
     if not ID_RE.match(item_id or ""):
         raise ExportError(f"id {item_id!r} is not [A-Za-z0-9_-]+")
-    return f"_posts/{published:%Y-%m-%d}-{item_id}.md"
+    return f"_posts/{published.date().isoformat()}-{item_id}.md"
 
 
 def front_matter(title: str, published: datetime, category: str, tag: str) -> str:
@@ -39,7 +39,7 @@ def front_matter(title: str, published: datetime, category: str, tag: str) -> st
         "---\n"
         "layout: post\n"
         f"title: {yaml_quote(title)}\n"
-        f"date: {published:%Y-%m-%d %H:%M:%S} +0800\n"
+        f"date: {published.isoformat(' ', 'seconds')[:19]} +0800\n"
         f"categories: {category}\n"
         f"tags: {tag}\n"
         "---\n"

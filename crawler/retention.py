@@ -26,6 +26,7 @@ def retire(root: str | Path, cutoff: date) -> list[tuple[str, str]]:
     Names without a date (the archive's broken ``-….md``) are left where they are.
     """
     moved = []
+    made_folder = False
     for item_id, path, _ in sorted(post_files(root, POSTS)):
         name = path.split("/", 1)[1]
         try:
@@ -36,7 +37,9 @@ def retire(root: str | Path, cutoff: date) -> list[tuple[str, str]]:
             continue
         target = f"{OLD_POSTS}/{name}"
         dest = resolve_inside(root, target)
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        if not made_folder:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            made_folder = True
         os.replace(resolve_inside(root, path), dest)
         moved.append((item_id, target))
     return moved

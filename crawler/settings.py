@@ -80,6 +80,17 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ReplayMiddleware": 50,
 }
 
+# Every request and item a callback yields passes each spider middleware; these four do
+# nothing for finews, whose links come from fixed templates: depth and URL-length limits,
+# a development check on copied meta, and a Referer of the JSON list URL (the header real
+# clients send is the fixed one in DEFAULT_REQUEST_HEADERS below).
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+    "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+}
+
 FEED_EXPORTERS = {
     "jekyll": "crawler.exporters.JekyllPostExporter",
 }

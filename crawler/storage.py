@@ -2,25 +2,60 @@
 
 from __future__ import annotations
 
+import itertools
 import os
-import tempfile
+from functools import lru_cache
 from pathlib import Path
+
+
+# Temp files are named by process and a counter (no random names to draw), created
+# exclusively with the final mode, so no chmod is needed.
+_serial = itertools.count()
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
 class UnsafePathError(ValueError):
     """A relative path that would land outside the output directory."""
 
 
+@lru_cache(maxsize=256)
+def _real_dir(path: str) -> str:
+    """A folder's realpath, remembered: a run writes thousands of files into a few folders,
+    and ``realpath`` costs one ``lstat`` per path component."""
+    return os.path.realpath(path)
+
+
+def _inside(base: str, path: str) -> bool:
+    return path == base or path.startswith(base.rstrip(os.sep) + os.sep)
+
+
 def resolve_inside(root: str | Path, relpath: str) -> Path:
     """``root/relpath``, refusing absolute paths, ``..`` and symlink escapes."""
-    base = os.path.realpath(root)
+    return Path(_resolve(root, relpath))
+
+
+def _resolve(root: str | Path, relpath: str) -> str:
     if not relpath or os.path.isabs(relpath):
         raise UnsafePathError(f"refusing path {relpath!r}")
-    # os.path rather than pathlib: the same realpath, without pathlib's per-call parsing.
-    target = os.path.realpath(os.path.join(base, relpath))
-    if not target.startswith(base.rstrip(os.sep) + os.sep):
+    base = _real_dir(os.fspath(root))
+    folder, name = os.path.split(os.path.normpath(relpath))
+    parent = _real_dir(os.path.join(base, folder)) if folder else base
+    if name in ("", ".", "..") or not _inside(base, parent):
         raise UnsafePathError(f"refusing path {relpath!r}: outside {base}")
-    return Path(target)
+    target = os.path.join(parent, name)
+    if os.path.islink(target) and not _inside(base, os.path.realpath(target)):
+        raise UnsafePathError(f"refusing path {relpath!r}: links outside {base}")
+    return target
+
+
+def _create(tmp: str) -> int:
+    try:
+        return os.open(tmp, _CREATE, 0o644)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(tmp), exist_ok=True)
+    except FileExistsError:  # left by a killed run that had our pid: no live process owns it
+        os.unlink(tmp)
+    return os.open(tmp, _CREATE, 0o644)
 
 
 def atomic_write(root: str | Path, relpath: str, text: str) -> bool:
@@ -30,21 +65,22 @@ def atomic_write(root: str | Path, relpath: str, text: str) -> bool:
     sees no change. A temp file in the same directory plus ``os.replace`` means a reader
     (or a crash) only ever sees the old file or the complete new one.
     """
-    target = resolve_inside(root, relpath)
+    target = _resolve(root, relpath)  # plain strings: pathlib costs more than the writing
     data = text.encode("utf-8")
     try:
-        if target.stat().st_size == len(data) and target.read_bytes() == data:
-            return False
+        if os.stat(target).st_size == len(data):
+            with open(target, "rb") as fh:
+                if fh.read() == data:
+                    return False
     except FileNotFoundError:
         pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=target.parent)
+    tmp = os.path.join(os.path.dirname(target), f".tmp-{os.getpid()}-{next(_serial)}.part")
+    fd = _create(tmp)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException:
         try:
