@@ -117,7 +117,8 @@ class Replay:
             self.inflight[host] -= 1
 
     def report(self, with_paths: bool = False) -> dict[str, Any]:
-        """The counters as plain data: per kind, per host (requests, peak/s, peak open)."""
+        """The counters as plain data: per kind, per host (requests, peak/s, peak open), and
+        faults served by kind when faults are on."""
         with self._lock:
             hosts = {
                 host: {
@@ -127,8 +128,9 @@ class Replay:
                 }
                 for host, times in self.arrivals.items()
             }
-            data: dict[str, Any] = {"counts": dict(self.counts), "hosts": hosts,
-                                    "faults": dict(self.faults_served)}
+            data: dict[str, Any] = {"counts": dict(self.counts), "hosts": hosts}
+            if self.faults.active:
+                data["faults"] = dict(self.faults_served)
             if with_paths:
                 data["served"] = list(self.served)
         return data
