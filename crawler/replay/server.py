@@ -151,10 +151,11 @@ class Replay:
         host, _, path = parts.path.lstrip("/").partition("/")
         path = "/" + path
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        key = F.fault_key(raw_path)
-        variant = self.faults.active and self.faults.variant(key)
-        kind, reply = self.route(host, path, query, variant=variant)
+        kind, reply = self.route(host, path, query)
         if self.faults.active:
+            key = F.fault_key(raw_path)
+            if kind == "list" and self.faults.variant(key):
+                reply.body = _variant(path, reply.body)
             reply = self.inject(key, kind, path, reply)
         self.count(kind, raw_path)
         return reply
@@ -182,17 +183,13 @@ class Replay:
             reply.delay = self.faults.slow_seconds
         return reply
 
-    def route(self, host: str, path: str, query: dict[str, str],
-              variant: bool = False) -> tuple[str, Reply]:
-        """What ``host`` answers for ``path``; ``variant``: a list in its other valid shape
-        (rolling news without the trailing ``;``, media as JSONP without being asked)."""
+    def route(self, host: str, path: str, query: dict[str, str]) -> tuple[str, Reply]:
         d = self.dataset
         m = _KUAIXUN.match(path)
         if m:
             rows = _page(d.get("kuaixun", []), int(m["size"]), int(m["page"]))
             body = json.dumps({"rc": 1, "me": "", "LivesList": rows}, ensure_ascii=False)
-            body = f"var ajaxResult={body}" + ("\n" if variant else ";")
-            return "list", Reply(200, "application/javascript", body)
+            return "list", Reply(200, "application/javascript", f"var ajaxResult={body};")
         if path == "/comm/web/getNewsByColumns":
             columns = d.get("columns", {})
             rows = [r for c in query.get("column", "").split(",") for r in columns.get(c, [])]
@@ -201,7 +198,7 @@ class Replay:
             body = json.dumps(
                 {"code": "1", "message": "success", "data": {"list": rows}}, ensure_ascii=False
             )
-            callback = query.get("callback") or (JSONP_CALLBACK if variant else "")
+            callback = query.get("callback")
             if callback:
                 body = f"{callback}({body})"
             return "list", Reply(200, "application/json", body)
@@ -221,6 +218,16 @@ class Replay:
 
 
 JSONP_CALLBACK = "jQuery1124_1763600000000"
+
+
+def _variant(path: str, body: bytes) -> bytes:
+    """A list answer in its other valid shape: rolling news without the JS wrapper's ``;``,
+    media JSON as JSONP (as if asked with ``callback=``)."""
+    if _KUAIXUN.match(path):
+        return body.rstrip().rstrip(b";") + b"\n"
+    if path == "/comm/web/getNewsByColumns" and body.startswith(b"{"):
+        return JSONP_CALLBACK.encode() + b"(" + body + b");"
+    return body
 
 
 def _list_error(path: str) -> str:
