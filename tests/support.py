@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -108,3 +109,27 @@ def tree_state(root: Path) -> dict[str, tuple]:
         data = path.read_bytes() if path.is_file() else None
         state[str(path.relative_to(root))] = (data, st.st_mtime_ns)
     return state
+
+
+_STAT_LINE = re.compile(r"^ '(?P<key>[^']+)': (?P<value>\d+),?$", re.M)
+
+
+def crawl_stats(log: str) -> dict[str, int]:
+    """The integer stats of the last "Dumping Scrapy stats" block in a crawl's log."""
+    _, _, dump = log.rpartition("Dumping Scrapy stats:")
+    dump = dump.split("\n}", 1)[0]
+    return {m["key"]: int(m["value"]) for m in _STAT_LINE.finditer(dump)}
+
+
+def find_jekyll() -> str:
+    """The jekyll binary; the test skips without one, except in CI (``CI=true``), where it fails."""
+    import shutil
+
+    import pytest
+
+    found = shutil.which("jekyll")
+    if found:
+        return found
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail("jekyll is not installed in CI (scripts/test installs Debian's jekyll)")
+    pytest.skip("jekyll is not installed")
