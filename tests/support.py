@@ -115,10 +115,12 @@ _STAT_LINE = re.compile(r"^ '(?P<key>[^']+)': (?P<value>\d+),?$", re.M)
 
 
 def crawl_stats(log: str) -> dict[str, int]:
-    """The integer stats of the last "Dumping Scrapy stats" block in a crawl's log."""
-    _, _, dump = log.rpartition("Dumping Scrapy stats:")
-    dump = dump.split("\n}", 1)[0]
-    return {m["key"]: int(m["value"]) for m in _STAT_LINE.finditer(dump)}
+    """The integer stats a crawl's log dumps, summed over its spiders (crawlall runs several)."""
+    total: dict[str, int] = {}
+    for dump in log.split("Dumping Scrapy stats:")[1:]:
+        for m in _STAT_LINE.finditer(dump.split("\n}", 1)[0]):
+            total[m["key"]] = total.get(m["key"], 0) + int(m["value"])
+    return total
 
 
 def find_jekyll() -> str:
