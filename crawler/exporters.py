@@ -8,13 +8,16 @@ from __future__ import annotations
 import json
 import re
 from datetime import datetime
+from functools import lru_cache
 
+import yaml
 from itemadapter import ItemAdapter
 from scrapy.exporters import BaseItemExporter
 
 EMNEWS = "emnews"
 EMNEWS_TAG = "东财滚动新闻"
-ID_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+# Archive ids are 18-22 characters; the cap keeps a file name far below the 255-byte limit.
+ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 # YAML double-quoted scalars: escape the two characters that end or escape the
 # scalar; everything else the title holds (after clean_title) is printable.
 _YAML_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"'})
@@ -26,6 +29,18 @@ class ExportError(ValueError):
 
 def yaml_quote(text: str) -> str:
     return '"' + text.translate(_YAML_ESCAPES) + '"'
+
+
+@lru_cache(maxsize=4096)
+def yaml_scalar(text: str) -> str:
+    """``text`` plain, as the archive writes categories and tags, unless plain YAML would read
+    it as something else (``a: b``, ``#x``, ``123``, ``yes``, …): then double-quoted."""
+    try:
+        if yaml.safe_load(f"v: {text}") == {"v": text}:
+            return text
+    except yaml.YAMLError:
+        pass
+    return yaml_quote(text)
 
 
 def post_path(item_id: str, published: datetime) -> str:
@@ -40,8 +55,8 @@ def front_matter(title: str, published: datetime, category: str, tag: str) -> st
         "layout: post\n"
         f"title: {yaml_quote(title)}\n"
         f"date: {published.isoformat(' ', 'seconds')[:19]} +0800\n"
-        f"categories: {category}\n"
-        f"tags: {tag}\n"
+        f"categories: {yaml_scalar(category)}\n"
+        f"tags: {yaml_scalar(tag)}\n"
         "---\n"
     )
 
@@ -76,7 +91,7 @@ def render_category_page(media: str, slug: str) -> tuple[str, str]:
     """``category/{slug}.html`` for one media, exactly as the archive's category pages."""
     return (
         f"category/{slug}.html",
-        f"---\nlayout: category\ntitle: {media}新闻\ncategory: {slug}\n---",
+        f"---\nlayout: category\ntitle: {yaml_scalar(media + '新闻')}\ncategory: {yaml_scalar(slug)}\n---",
     )
 
 

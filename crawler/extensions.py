@@ -18,6 +18,7 @@ from crawler.freshness import Policy, Verdict, verdict
 from crawler.index import ArchiveIndex, open_index, release_index
 from crawler.items import Article
 from crawler.retention import cutoff_date, retire
+from crawler.storage import sweep_temp
 from crawler.summary import feed_summary, format_table
 
 logger = logging.getLogger("finews.summary")
@@ -42,6 +43,7 @@ class ArchiveState:
     @property
     def index(self) -> ArchiveIndex:
         if self._index is None:
+            self.crawler.stats.set_value("finews/temp_swept", sweep_temp(self.root))
             self._index = open_index(self.root)
             self.crawler.stats.set_value("finews/index/rebuilt", self._index.rebuilt)
         return self._index

@@ -60,6 +60,10 @@ FINEWS_TIMEZONE = "Asia/Shanghai"
 FINEWS_RETENTION_DAYS = 3
 # "Now" for retention and re-checks, as ISO time; empty means the clock (tests pin it).
 FINEWS_NOW = ""
+# Items dated more than this many minutes after "now" are dropped (future_date): a source
+# clock a few minutes fast is normal, a day ahead is a broken row (and Jekyll would not
+# publish the post until then).
+FINEWS_MAX_FUTURE_MINUTES = 10
 # A digest-only rolling-news post younger than this many hours is re-checked for an
 # article page, at most once every FINEWS_RECHECK_MINUTES.
 FINEWS_RECHECK_HOURS = 2
@@ -78,6 +82,7 @@ ITEM_PIPELINES = {
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ReplayMiddleware": 50,
+    "crawler.middlewares.RetryBackoffMiddleware": 60,
 }
 
 # Every request and item a callback yields passes each spider middleware; these four do
@@ -98,15 +103,18 @@ FEED_EXPORTERS = {
 # --- politeness ------------------------------------------------------------------------
 # The sources ban aggressive clients; these are the scheduled-job defaults.
 ROBOTSTXT_OBEY = False
+# The sources serve browsers; a default Scrapy UA is what gets refused first.
 USER_AGENT = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 "
     "(KHTML, like Gecko) Chrome/124.0 Safari/537.36"
 )
+# What a browser on the 7x24 page sends (real clients send this Referer, sources.md §5).
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/json,application/javascript,*/*;q=0.8",
     "Accept-Language": "zh-CN,zh;q=0.9",
     "Referer": "https://kuaixun.eastmoney.com/",
 }
+# Scrapy's own caps, per crawler; the process-wide per-host gate below is the real limit.
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 # Per source host, for the whole process (crawlall runs one crawler per feed and feeds
@@ -120,6 +128,8 @@ DOWNLOAD_HANDLERS = {
     "http": "crawler.hostgate.HostGateHandler",
     "https": "crawler.hostgate.HostGateHandler",
 }
+# A source answer taking longer is treated as failed and retried: real answers take well
+# under a second, and a run every 5 minutes cannot wait on one request much longer.
 DOWNLOAD_TIMEOUT = 20
 # The pipelines are synchronous, so processing a response's items in parallel buys
 # nothing, while Scrapy starts CONCURRENT_ITEMS asyncio tasks for every response (100 by
@@ -129,9 +139,40 @@ CONCURRENT_ITEMS = 1
 # about `return value` in it (its cache misses on bound methods): a development-time
 # lint costing ~0.2 ms a response.
 WARN_ON_GENERATOR_RETURN_VALUE = False
+
+# --- retries (README "Politeness and retries") -----------------------------------------
+# Transient failures (5xx, 408/429, timeouts, connections cut short: ResponseDataLossError)
+# are retried by Scrapy; spiders retry the same way a list or text-API answer that is no
+# data (HTML error page with status 200, rc≠1/code≠"1", unparseable JSON), and an article
+# URL answering 200 with no article layout. 3 retries = 4 tries over about 7 s.
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Seconds before retry n: FINEWS_RETRY_BACKOFF * 2**(n-1) (1, 2, 4 s), jittered ±50 %,
+# at most FINEWS_RETRY_BACKOFF_MAX (crawler.middlewares.RetryBackoffMiddleware). Scrapy
+# itself retries at once, which is the worst thing to do to an overloaded source.
+FINEWS_RETRY_BACKOFF = 1.0
+FINEWS_RETRY_BACKOFF_MAX = 30.0
+# AutoThrottle slows a host down when its answers get slow (aiming at 2 requests in
+# flight per host: delay = latency / 2), on top of the fixed per-host cap above, which it
+# never loosens. It starts at the cap's own interval and may back off to 30 s between
+# requests; on a healthy source (answers in ~100 ms) it stays below the cap.
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.25
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+# --- size limits -----------------------------------------------------------------------
+# Largest article body archived (bytes of HTML, UTF-8); bigger ones are dropped
+# (finews/dropped/body_too_large). Real article pages are a few hundred KB at most, so
+# 2 MiB only ever catches garbage (an endless page, a mis-served file).
+FINEWS_MAX_BODY_BYTES = 2 * 1024 * 1024
+# A response is cut off while downloading once it passes this, so nothing huge is ever
+# held in memory; twice the body limit leaves room for page chrome and JSON escaping of a
+# body just under it. A response cut off this way drops its item as body_too_large.
+DOWNLOAD_MAXSIZE = 2 * FINEWS_MAX_BODY_BYTES
+# Log a warning for any response bigger than the largest body finews keeps.
+DOWNLOAD_WARNSIZE = FINEWS_MAX_BODY_BYTES
 
 # A cron job opens no ports: no telnet console, no remote-control server.
 TELNETCONSOLE_ENABLED = False

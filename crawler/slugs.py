@@ -7,6 +7,7 @@ computed the same way and every assignment is kept in a registry in the output t
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,6 +17,10 @@ from xpinyin import Pinyin
 from crawler.storage import atomic_write
 
 REGISTRY_PATH = "_data/categories.yml"
+# What a slug may hold: every slug of the archive is made of these. Anything else (`/`,
+# `..`, `:`, `#`, quotes, …) would break the category page path, its URL or the YAML.
+_UNSAFE = re.compile(r"[^A-Za-z0-9 ()_-]+")
+_SPACES = re.compile(r" {2,}")
 
 
 @lru_cache(maxsize=1)
@@ -26,6 +31,11 @@ def _pinyin() -> Pinyin:
 def pinyin_slug(name: str) -> str:
     """Slug of a media name the way the archive computed it (non-CJK characters kept)."""
     return _pinyin().get_pinyin(name).replace("-", "")
+
+
+def safe_slug(name: str) -> str:
+    """``pinyin_slug`` without characters unsafe in a path, URL or YAML ("" if none is left)."""
+    return _SPACES.sub(" ", _UNSAFE.sub("", pinyin_slug(name))).strip(" -_")
 
 
 class SlugRegistry:
@@ -50,10 +60,13 @@ class SlugRegistry:
         return {str(k): str(v) for k, v in data.items()}
 
     def slug(self, media: str) -> str:
-        """The slug for ``media``: the registered one, else a new pinyin slug (registered)."""
+        """The slug for ``media``: the registered one, else a new safe pinyin slug (registered);
+        "" (not registered) when the name leaves no safe character."""
         found = self._slugs.get(media)
         if found is None:
-            found = self._slugs[media] = self._new[media] = pinyin_slug(media)
+            found = safe_slug(media)
+            if found:
+                self._slugs[media] = self._new[media] = found
         return found
 
     def items(self) -> dict[str, str]:

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import errno
 import itertools
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
+
+# Files are written here first, then renamed into place: a run killed mid-write leaves its
+# partial file in this hidden folder (which Jekyll never reads), not beside the posts.
+TEMP_DIR = ".finews/tmp"
+_TEMP_NAME = re.compile(r"^\.tmp-(?P<pid>\d+)-.*\.part$")
 
 
 # Temp files are named by process and a counter (no random names to draw), created
@@ -62,8 +69,8 @@ def atomic_write(root: str | Path, relpath: str, text: str) -> bool:
     """Write ``text`` to ``root/relpath`` atomically; return False when it was already so.
 
     Unchanged content is not rewritten, so the file's mtime stays and a site repository
-    sees no change. A temp file in the same directory plus ``os.replace`` means a reader
-    (or a crash) only ever sees the old file or the complete new one.
+    sees no change. A complete, fsynced temp file under ``TEMP_DIR`` plus ``os.replace``
+    means a reader (or a crash) only ever sees the old file or the complete new one.
     """
     target = _resolve(root, relpath)  # plain strings: pathlib costs more than the writing
     data = text.encode("utf-8")
@@ -74,18 +81,57 @@ def atomic_write(root: str | Path, relpath: str, text: str) -> bool:
                     return False
     except FileNotFoundError:
         pass
-    tmp = os.path.join(os.path.dirname(target), f".tmp-{os.getpid()}-{next(_serial)}.part")
+    try:
+        _write_into(_resolve(root, TEMP_DIR), target, data)
+    except OSError as exc:  # the target folder is another file system: rename within it
+        if exc.errno != errno.EXDEV:
+            raise
+        _write_into(os.path.dirname(target), target, data)
+    return True
+
+
+def _write_into(temp_dir: str, target: str, data: bytes) -> None:
+    """``data`` to a fsynced temp file in ``temp_dir``, then renamed onto ``target``."""
+    tmp = os.path.join(temp_dir, f".tmp-{os.getpid()}-{next(_serial)}.part")
     fd = _create(tmp)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except FileNotFoundError:  # the target's folder does not exist yet
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.replace(tmp, target)
     except BaseException:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
         raise
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
     return True
+
+
+def sweep_temp(root: str | Path) -> int:
+    """Remove temp files left by killed runs (their process is gone); returns how many."""
+    try:
+        entries = list(os.scandir(resolve_inside(root, TEMP_DIR)))
+    except FileNotFoundError:
+        return 0
+    swept = 0
+    for entry in entries:
+        m = _TEMP_NAME.match(entry.name)
+        if m and not _alive(int(m["pid"])):
+            Path(entry.path).unlink(missing_ok=True)
+            swept += 1
+    return swept

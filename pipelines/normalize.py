@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from itemadapter import ItemAdapter
 
-from crawler.dates import parse_published
+from crawler.dates import parse_published, run_now
 from crawler.exporters import EMNEWS, EMNEWS_TAG
 from crawler.slugs import SlugRegistry
 from crawler.text import clean_body, clean_title, protect_liquid, strip_headline
@@ -16,6 +18,8 @@ class NormalizePipeline(Dropper):
 
     def open_spider(self):
         self.tz = self.settings.get("FINEWS_TIMEZONE")
+        minutes = self.settings.getfloat("FINEWS_MAX_FUTURE_MINUTES")
+        self.latest = run_now(self.settings.get("FINEWS_NOW"), self.tz) + timedelta(minutes=minutes)
         self.slugs = SlugRegistry(self.settings.get("FINEWS_OUTPUT_DIR"))
 
     def close_spider(self):
@@ -29,6 +33,9 @@ class NormalizePipeline(Dropper):
         published = parse_published(a.get("published"), self.tz)
         if published is None:
             raise self.drop(item, "bad_date", repr(a.get("published")))
+        if published > self.latest:
+            latest = f"{self.latest:%Y-%m-%d %H:%M:%S}"
+            raise self.drop(item, "future_date", f"({published:%Y-%m-%d %H:%M:%S} is after {latest})")
         a["title"] = title
         a["published"] = published
         a["media"] = clean_title(a.get("media"))
@@ -38,6 +45,8 @@ class NormalizePipeline(Dropper):
             if not a["media"]:
                 raise self.drop(item, "no_media", "(empty after clean-up)")
             a["category"], a["tags"] = self.slugs.slug(a["media"]), [f"{a['media']}新闻"]
+            if not a["category"]:
+                raise self.drop(item, "bad_media", f"({a['media']!r} leaves no safe slug character)")
         a["digest"] = protect_liquid(clean_title(strip_headline(a.get("digest"))))
         a["body_html"] = protect_liquid(clean_body(a.get("body_html")))
         return item

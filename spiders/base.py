@@ -11,7 +11,10 @@ from datetime import date
 from dataclasses import replace
 
 import scrapy
+from scrapy.downloadermiddlewares.retry import get_retry_request
+from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response
+from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
 from crawler.dates import parse_published
@@ -28,6 +31,8 @@ NO_ARTICLE_STATUSES = [404, 410]
 # are fetched, so pending requests (each holding its item) stay about one page deep
 # instead of growing with the whole backfill.
 BODY_PRIORITY = 1
+# How Scrapy ends a download that passed DOWNLOAD_MAXSIZE (announced size / while reading).
+TOO_LARGE = (DownloadCancelledError, CancelledError)
 
 
 def _whole_number(name: str, value: object) -> int | None:
@@ -72,9 +77,21 @@ class FeedSpider(scrapy.Spider):
         self._taken = 0
         self._limit = _whole_number("limit", self.limit)
         self._since = _iso_date("since", self.since)
+        self._listed: dict[str, str] = {}  # id → row signature, for rows listed this run
 
     def stat(self, key: str, count: int = 1) -> None:
         self.crawler.stats.inc_value(f"finews/{key}", count)
+
+    def drop(self, item: Article, reason: str, detail: str = "") -> None:
+        """Drop an item before the pipelines: counted ``finews/dropped/{reason}`` and logged
+        like the pipelines' drops."""
+        self.stat(f"dropped/{reason}")
+        self.logger.warning("dropped %s", f"{reason}: {item.id!r} {detail}".rstrip())
+
+    def retry(self, response: Response, reason: str) -> scrapy.Request | None:
+        """The same request again for an answer that is no data (error page, rc≠1, …),
+        counted and backed off like Scrapy's own retries; None once they are used up."""
+        return get_retry_request(response.request, spider=self, reason=f"finews/{reason}")
 
     def list_failed(self, reason: str, url: str, detail: str = "") -> None:
         """A list page that could not be read: counted, logged, paging of that list stops."""
@@ -82,22 +99,31 @@ class FeedSpider(scrapy.Spider):
         self.logger.error("list %s unreadable (%s) %s", url, reason, detail)
 
     def on_list_error(self, failure: Failure) -> None:
-        self.list_failed(type(failure.value).__name__, failure.request.url, str(failure.value))
+        reason = "too_large" if failure.check(*TOO_LARGE) else type(failure.value).__name__
+        self.list_failed(reason, failure.request.url, str(failure.value))
 
     def list_items(
         self, response: Response, parse: Callable[[str], list[dict]], to_item: Callable[[dict], Article]
     ) -> tuple[list[Article], bool]:
         """One list page → the items whose bodies to fetch, and whether to read the next page.
 
-        Applies ``-a limit`` and ``-a since``, then asks the archive index (``wanted``).
+        A page that is no list (error page, rc≠1, …) is retried (the retry is scheduled
+        here, so every spider gets it); once retries are used up, paging of that list stops.
+        Applies ``-a limit`` and ``-a since``, drops a second row with an id already listed
+        this run, then asks the archive index (``wanted``).
         """
         try:
             rows = parse(response.text)
-        except SourceError as exc:
-            self.list_failed(exc.reason, response.url, str(exc))
+        except (SourceError, AttributeError) as exc:  # AttributeError: not text at all
+            reason = getattr(exc, "reason", "not_text")
+            retry = self.retry(response, reason)
+            if retry is not None:
+                self.crawler.engine.crawl(retry)
+            else:
+                self.list_failed(reason, response.url, str(exc))
             return [], False
         self.stat(f"listed/{self.name}", len(rows))
-        items = [to_item(row) for row in rows]
+        items = self.first_of_each_id([to_item(row) for row in rows])
         more = bool(items)
         if self._since is not None:
             recent = [i for i in items if not _before(i, self._since, self.tz)]
@@ -109,6 +135,25 @@ class FeedSpider(scrapy.Spider):
             self._taken += len(items)
             more = more and self._taken < self._limit
         return [i for i in items if self.wanted(i)], more
+
+    def first_of_each_id(self, items: list[Article]) -> list[Article]:
+        """Items whose id this run has not listed yet.
+
+        A list shifting while it is paged shows a row twice (skipped/duplicate); the same id
+        with other content is a source error: the first row wins, the other is dropped.
+        """
+        kept = []
+        for item in items:
+            seen = self._listed.get(item.id) if item.id else None
+            if seen is None:
+                if item.id:
+                    self._listed[item.id] = item.row_sig
+                kept.append(item)
+            elif seen == item.row_sig:
+                self.stat("skipped/duplicate")
+            else:
+                self.drop(item, "duplicate_id", f"(listed again with other content: {item.title[:40]!r})")
+        return kept
 
     @property
     def tz(self) -> str:
@@ -135,8 +180,12 @@ class FeedSpider(scrapy.Spider):
     def on_text(self, response: Response, item: Article) -> Iterator:
         try:
             html = parse_text_api(response.text)
-        except (SourceError, AttributeError) as exc:
+        except (SourceError, AttributeError) as exc:  # AttributeError: not text at all
             reason = getattr(exc, "reason", "not_text")
+            retry = self.retry(response, reason)
+            if retry is not None:
+                yield retry
+                return
             self.stat(f"textapi_error/{reason}")
             html = ""
         if html:
@@ -147,6 +196,9 @@ class FeedSpider(scrapy.Spider):
 
     def on_text_error(self, failure: Failure) -> Iterator:
         item = failure.request.cb_kwargs["item"]
+        if failure.check(*TOO_LARGE):
+            self.drop(item, "body_too_large", f"(text API answer over {self.max_size} bytes)")
+            return
         self.stat(f"textapi_error/{type(failure.value).__name__}")
         yield from self.fallback_to_source(item)
 
@@ -172,6 +224,11 @@ class FeedSpider(scrapy.Spider):
         page = None
         if response.status not in NO_ARTICLE_STATUSES and hasattr(response, "text"):
             page = parse_article(response.text)
+            if page is None:  # 200 but no article layout at all: likely an error page
+                retry = self.retry(response, "not_article")
+                if retry is not None:
+                    yield retry
+                    return
         if page is not None and page.body_html:
             self.stat("body/source")
             yield replace(
@@ -191,12 +248,21 @@ class FeedSpider(scrapy.Spider):
         return iter(())
 
     def drop_no_body(self, item: Article, why: str) -> None:
-        self.stat("dropped/no_body")
-        self.logger.warning("dropped %s: %s", item.id, why)
+        self.drop(item, "no_body", f"({why})")
+
+    @property
+    def max_size(self) -> int:
+        return self.settings.getint("DOWNLOAD_MAXSIZE")
 
     def on_source_error(self, failure: Failure) -> None:
-        """Still failing after the retries: left for the next run, never archived half-done."""
+        """Still failing after the retries: left for the next run, never archived half-done.
+
+        A page cut off at DOWNLOAD_MAXSIZE will be as big next time: dropped instead.
+        """
         item = failure.request.cb_kwargs["item"]
+        if failure.check(*TOO_LARGE):
+            self.drop(item, "body_too_large", f"(article page over {self.max_size} bytes)")
+            return
         self.stat(f"deferred/{self.name}")
         self.logger.warning(
             "deferred %s: source %s failed (%s); left for the next run",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -52,11 +53,19 @@ def manifest_rows() -> list[dict[str, str]]:
     return [dict(zip(header, line.split("\t"))) for line in lines[1:]]
 
 
+# A loopback replay needs no politeness pause: no per-host interval, AutoThrottle starting
+# from no delay (from its 0.25 s start it never comes down on the 404s most flashes get:
+# Scrapy only lowers it on 200s), and retries backed off a tenth of the default (0.1, 0.2,
+# 0.4 s). bench/ measures the default rate cap; tests/spiders/test_faults.py the backoff.
+# Settings given to run_crawl/run_crawlall override these.
+LOOPBACK = ("-s", "FINEWS_HOST_INTERVAL=0", "-s", "AUTOTHROTTLE_START_DELAY=0",
+            "-s", "FINEWS_RETRY_BACKOFF=0.1")
+
+
 def run_crawl(spider: str, replay_url: str, output: Path, *args: str, settings: dict | None = None,
               check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
     """``scrapy crawl SPIDER`` in a subprocess against the replay, writing into ``output``."""
-    # A loopback replay needs no politeness pause; bench/ measures the default rate cap.
-    cmd = [sys.executable, "-m", "scrapy", "crawl", spider, "-s", "FINEWS_HOST_INTERVAL=0",
+    cmd = [sys.executable, "-m", "scrapy", "crawl", spider, *LOOPBACK,
            "-s", f"FINEWS_REPLAY_URL={replay_url}", "-s", f"FINEWS_OUTPUT_DIR={output}"]
     for key, value in (settings or {}).items():
         cmd += ["-s", f"{key}={value}"]
@@ -80,8 +89,7 @@ def project_settings(**overrides) -> dict:
 def run_crawlall(replay_url: str | None, output: Path, *args: str, settings: dict | None = None,
                  check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
     """``scrapy crawlall`` in a subprocess (against ``replay_url``, or ``--replay`` if None)."""
-    cmd = [sys.executable, "-m", "scrapy", "crawlall", "-s", "FINEWS_HOST_INTERVAL=0",
-           "-s", f"FINEWS_OUTPUT_DIR={output}"]
+    cmd = [sys.executable, "-m", "scrapy", "crawlall", *LOOPBACK, "-s", f"FINEWS_OUTPUT_DIR={output}"]
     cmd += ["--replay"] if replay_url is None else ["-s", f"FINEWS_REPLAY_URL={replay_url}"]
     for key, value in (settings or {}).items():
         cmd += ["-s", f"{key}={value}"]
@@ -101,3 +109,29 @@ def tree_state(root: Path) -> dict[str, tuple]:
         data = path.read_bytes() if path.is_file() else None
         state[str(path.relative_to(root))] = (data, st.st_mtime_ns)
     return state
+
+
+_STAT_LINE = re.compile(r"^ '(?P<key>[^']+)': (?P<value>\d+),?$", re.M)
+
+
+def crawl_stats(log: str) -> dict[str, int]:
+    """The integer stats a crawl's log dumps, summed over its spiders (crawlall runs several)."""
+    total: dict[str, int] = {}
+    for dump in log.split("Dumping Scrapy stats:")[1:]:
+        for m in _STAT_LINE.finditer(dump.split("\n}", 1)[0]):
+            total[m["key"]] = total.get(m["key"], 0) + int(m["value"])
+    return total
+
+
+def find_jekyll() -> str:
+    """The jekyll binary; the test skips without one, except in CI (``CI=true``), where it fails."""
+    import shutil
+
+    import pytest
+
+    found = shutil.which("jekyll")
+    if found:
+        return found
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail("jekyll is not installed in CI (scripts/test installs Debian's jekyll)")
+    pytest.skip("jekyll is not installed")

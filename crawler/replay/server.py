@@ -9,6 +9,11 @@ Request ``/HOST[:PORT]/PATH?QUERY`` is answered as the real ``HOST`` would answe
 ``textapi``  ``{info code: JSON object}`` for GetNewsText.do
 ``pages``    ``{"HOST/PATH": html}`` article pages; anything else is a 404
 
+With ``faults`` (crawler.replay.faults.Faults) some answers are 5xx, slow, truncated, an
+HTML error page with status 200 or a list with ``rc≠1``/``code≠"1"``, and some lists come as
+JSONP or without the JS wrapper's ``;``; ``faults`` in the counters says how many of each
+were served.
+
 ``/_replay/counts`` answers the counters as JSON (``?paths=1`` adds ``served``: every
 request's kind and path, in order) and ``/_replay/reset`` zeroes them: a benchmark running the replay in another process
 reads from the server side how many requests of each kind a crawl made, and how fast and
@@ -28,6 +33,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from crawler.replay import faults as F
 from crawler.replay.dataset import rebase
 
 _KUAIXUN = re.compile(r"^/kuaixun/v1/getlist_(?P<column>\d+)_ajaxResult_(?P<size>\d+)_(?P<page>\d+)_\.html$")
@@ -50,14 +56,18 @@ def load_dataset(path: str | Path = DEFAULT_DATASET) -> dict[str, Any]:
 
 
 class Reply:
-    """One answer: status, content type and body bytes."""
+    """One answer: status, content type and body bytes; ``delay`` seconds before it is sent,
+    and ``cut``: only half the body is sent (under the full Content-Length), then the
+    connection closes."""
 
-    __slots__ = ("status", "ctype", "body")
+    __slots__ = ("status", "ctype", "body", "delay", "cut")
 
     def __init__(self, status: int, ctype: str, body: str | bytes):
         self.status = status
         self.ctype = ctype
         self.body = body.encode("utf-8") if isinstance(body, str) else body
+        self.delay = 0.0
+        self.cut = False
 
 
 def _page(rows: list, size: int, page: int) -> list:
@@ -68,9 +78,10 @@ def _page(rows: list, size: int, page: int) -> list:
 class Replay:
     """The routing and the counters, independent of the HTTP plumbing (easy to test)."""
 
-    def __init__(self, dataset: dict[str, Any], latency: float = 0.0):
+    def __init__(self, dataset: dict[str, Any], latency: float = 0.0, faults: F.Faults | None = None):
         self.dataset = dataset
         self.latency = latency
+        self.faults = faults or F.Faults()
         self._lock = threading.Lock()
         self.reset()
 
@@ -82,6 +93,9 @@ class Replay:
             self.arrivals: defaultdict[str, list[float]] = defaultdict(list)
             self.inflight: Counter[str] = Counter()
             self.peak_inflight: Counter[str] = Counter()
+            self.faults_served: Counter[str] = Counter()
+            self.attempts: Counter[str] = Counter()
+            self.failures: Counter[str] = Counter()
 
     def count(self, kind: str, path: str) -> None:
         with self._lock:
@@ -103,7 +117,8 @@ class Replay:
             self.inflight[host] -= 1
 
     def report(self, with_paths: bool = False) -> dict[str, Any]:
-        """The counters as plain data: per kind, per host (requests, peak/s, peak open)."""
+        """The counters as plain data: per kind, per host (requests, peak/s, peak open), and
+        faults served by kind when faults are on."""
         with self._lock:
             hosts = {
                 host: {
@@ -114,6 +129,8 @@ class Replay:
                 for host, times in self.arrivals.items()
             }
             data: dict[str, Any] = {"counts": dict(self.counts), "hosts": hosts}
+            if self.faults.active:
+                data["faults"] = dict(self.faults_served)
             if with_paths:
                 data["served"] = list(self.served)
         return data
@@ -135,7 +152,35 @@ class Replay:
         path = "/" + path
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         kind, reply = self.route(host, path, query)
+        if self.faults.active:
+            key = F.fault_key(raw_path)
+            if kind == "list" and self.faults.variant(key):
+                reply.body = _variant(path, reply.body)
+            reply = self.inject(key, kind, path, reply)
         self.count(kind, raw_path)
+        return reply
+
+    def inject(self, key: str, kind: str, path: str, reply: Reply) -> Reply:
+        """The fault (if any) this answer of ``key`` gets instead of ``reply``; counted."""
+        with self._lock:
+            attempt = self.attempts[key]
+            self.attempts[key] += 1
+            fault = self.faults.decide(key, attempt, self.failures[key], kind == "list")
+            if fault is None:
+                return reply
+            self.failures[key] += 1
+            self.faults_served[fault] += 1
+        if fault == F.ERROR:
+            status = F.ERROR_STATUSES[int(F.unit(self.faults.seed, key, attempt, "status") * 4)]
+            return Reply(status, "text/html", F.ERROR_PAGE)
+        if fault == F.HTML_ERROR:
+            return Reply(200, "text/html; charset=utf-8", F.ERROR_PAGE)
+        if fault == F.RC_ERROR:
+            return Reply(200, reply.ctype, _list_error(path))
+        if fault == F.TRUNCATE:
+            reply.cut = True
+        else:
+            reply.delay = self.faults.slow_seconds
         return reply
 
     def route(self, host: str, path: str, query: dict[str, str]) -> tuple[str, Reply]:
@@ -172,6 +217,28 @@ class Replay:
         return "article", Reply(200, "text/html; charset=utf-8", html)
 
 
+JSONP_CALLBACK = "jQuery1124_1763600000000"
+
+
+def _variant(path: str, body: bytes) -> bytes:
+    """A list answer in its other valid shape: rolling news without the JS wrapper's ``;``,
+    media JSON as JSONP (as if asked with ``callback=``)."""
+    if _KUAIXUN.match(path):
+        return body.rstrip().rstrip(b";") + b"\n"
+    if path == "/comm/web/getNewsByColumns" and body.startswith(b"{"):
+        return JSONP_CALLBACK.encode() + b"(" + body + b");"
+    return body
+
+
+def _list_error(path: str) -> str:
+    """A list endpoint's "not now" answer: ``rc`` 0, ``code`` "0", or no ``record``."""
+    if _KUAIXUN.match(path):
+        return 'var ajaxResult={"rc":0,"me":"系统繁忙","LivesList":[]};'
+    if path == "/comm/web/getNewsByColumns":
+        return '{"code":"0","message":"系统繁忙","data":null}'
+    return '{"message":"系统繁忙"}'
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     # Headers and body go out in two writes: with Nagle on, a kept-alive connection waits
@@ -189,14 +256,23 @@ class _Handler(BaseHTTPRequestHandler):
             if replay.latency:
                 time.sleep(replay.latency)
             self.send(replay.answer(self.path))
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
+            self.close_connection = True
         finally:
             replay.leave(host)
 
     def send(self, reply: Reply) -> None:
+        if reply.delay:
+            time.sleep(reply.delay)
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.ctype)
         self.send_header("Content-Length", str(len(reply.body)))
         self.end_headers()
+        if reply.cut:
+            self.wfile.write(reply.body[: len(reply.body) // 2])
+            self.wfile.flush()
+            self.close_connection = True
+            return
         self.wfile.write(reply.body)
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -213,10 +289,10 @@ class ReplayServer:
     """The replay on 127.0.0.1 in a background thread: ``with ReplayServer(data) as s: s.url``."""
 
     def __init__(self, dataset: dict[str, Any], port: int = 0, latency: float = 0.0,
-                 rebase_to: datetime | None = None):
+                 rebase_to: datetime | None = None, faults: F.Faults | None = None):
         if rebase_to is not None:  # list times moved so the newest row is "today" (demo)
             dataset = rebase(dataset, rebase_to)
-        self.replay = Replay(dataset, latency=latency)
+        self.replay = Replay(dataset, latency=latency, faults=faults)
         self.httpd = _HTTPServer(("127.0.0.1", port), _Handler)
         self.httpd.replay = self.replay
         self._thread: threading.Thread | None = None
@@ -228,6 +304,11 @@ class ReplayServer:
     @property
     def counts(self) -> Counter[str]:
         return self.replay.counts
+
+    @property
+    def faults(self) -> Counter[str]:
+        """Faults served so far, by kind (crawler.replay.faults)."""
+        return self.replay.faults_served
 
     def start(self) -> "ReplayServer":
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

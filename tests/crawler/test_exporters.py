@@ -112,3 +112,17 @@ def test_feed_exporter_writes_one_json_line_per_post(tmp_path):
     record = json.loads(lines[0])
     assert record["path"] == "_posts/2026-11-20-NW2.md"
     assert record["text"] == render_post(item, "//site")[1]
+
+
+@pytest.mark.parametrize("value, written", [
+    ("shijiazhuangribao", "shijiazhuangribao"), ("21世纪经济报道新闻", "21世纪经济报道新闻"),
+    ("anxinguojizhengquan(xianggang)", "anxinguojizhengquan(xianggang)"), ("Wall Street Journal", "Wall Street Journal"),
+    ("Bloomberg: Asia新闻", '"Bloomberg: Asia新闻"'), ("#1财经新闻", '"#1财经新闻"'), ("123", '"123"'),
+    ("Yes", '"Yes"'), ("null", '"null"'), ("- x", '"- x"'), ('a "b" \\c: d', '"a \\"b\\" \\\\c: d"'),
+])
+def test_categories_and_tags_are_plain_unless_yaml_would_misread_them(value, written):
+    from crawler.exporters import yaml_scalar
+
+    assert yaml_scalar(value) == written
+    head = frontmatter.loads(f"---\ncategories: {written}\ntags: {written}\n---\n")
+    assert head["categories"] == value and head["tags"] == value

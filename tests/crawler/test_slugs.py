@@ -1,6 +1,6 @@
 import pytest
 
-from crawler.slugs import SlugRegistry, pinyin_slug
+from crawler.slugs import SlugRegistry, pinyin_slug, safe_slug
 from tests.support import SAMPLES
 
 
@@ -29,3 +29,18 @@ def test_registered_slug_wins_and_survives(tmp_path):
     assert reg.save() is True
     again = SlugRegistry(tmp_path)
     assert again.items() == {"重庆晨报": "chongqingchenbao", "新报": "xinbao"}
+
+
+@pytest.mark.parametrize("media, slug", [
+    ("../../evil", "evil"), ("AC/DC 财经", "ACDC caijing"), ("Bloomberg: Asia #1", "Bloomberg Asia 1"),
+    ("Wall Street  Journal", "Wall Street Journal"), ("安信国际证券(香港)", "anxinguojizhengquan(xianggang)"),
+    ("???", ""), ("...", ""),
+])
+def test_new_slugs_keep_only_path_url_and_yaml_safe_characters(media, slug):
+    assert safe_slug(media) == slug
+
+
+def test_a_name_with_no_safe_character_gets_no_slug_and_is_not_registered(tmp_path):
+    reg = SlugRegistry(tmp_path)
+    assert reg.slug("???") == ""
+    assert reg.save() is False

@@ -1,8 +1,11 @@
 import os
+import subprocess
+import sys
 
 import pytest
 
-from crawler.storage import UnsafePathError, atomic_write
+from crawler.storage import TEMP_DIR, UnsafePathError, atomic_write, sweep_temp
+from tests.support import ROOT
 
 
 def test_write_then_unchanged_keeps_mtime(tmp_path):
@@ -31,3 +34,23 @@ def test_symlink_escape_is_refused(tmp_path):
     (root / "_posts").symlink_to(tmp_path)
     with pytest.raises(UnsafePathError):
         atomic_write(root, "_posts/evil.md", "x")
+
+
+KILL_MID_WRITE = """
+import os, signal, sys
+import crawler.storage as storage
+storage.os.replace = lambda *a: os.kill(os.getpid(), signal.SIGKILL)  # dies before the rename
+storage.atomic_write(sys.argv[1], "_posts/2026-11-20-x.md", "---\\nlayout: post\\n---\\n" * 1000)
+"""
+
+
+def test_a_write_killed_midway_leaves_nothing_beside_the_posts_and_is_swept(tmp_path):
+    proc = subprocess.run([sys.executable, "-c", KILL_MID_WRITE, str(tmp_path)], cwd=ROOT)
+    assert proc.returncode == -9
+    assert list((tmp_path / "_posts").glob("*")) == []  # the folder may not even exist yet
+    left = list((tmp_path / TEMP_DIR).iterdir())
+    assert len(left) == 1 and left[0].name.startswith(".tmp-") and left[0].suffix == ".part"
+    atomic_write(tmp_path, "_posts/b.md", "x")  # a live writer's files are not touched
+    assert sweep_temp(tmp_path) == 1
+    assert list((tmp_path / TEMP_DIR).iterdir()) == []
+    assert (tmp_path / "_posts" / "b.md").read_text() == "x"
