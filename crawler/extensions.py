@@ -15,7 +15,7 @@ from scrapy.crawler import Crawler
 
 from crawler.dates import run_now
 from crawler.freshness import Policy, Verdict, verdict
-from crawler.index import ArchiveIndex, open_index, release_index
+from crawler.index import UNREAD, ArchiveIndex, Entry, open_index, release_index
 from crawler.items import Article
 from crawler.retention import cutoff_date, retire
 from crawler.storage import sweep_temp
@@ -60,8 +60,10 @@ class ArchiveState:
         return found
 
     def record(self, item_id: str, path: str, text: str, published: str, body_from: str,
-               row_sig: str) -> None:
-        self.index.record(item_id, path, text, published, body_from, row_sig, self.now.isoformat())
+               row_sig: str, known: Entry | None | object = UNREAD) -> None:
+        """Remember a post just archived; ``known`` is its index entry as read before writing."""
+        self.index.record(item_id, path, text, published, body_from, row_sig, self.now.isoformat(),
+                          known=known)
 
     def spider_closed(self, spider, reason: str) -> None:
         moved = retire(self.root, cutoff_date(self.now, self.retention_days))

@@ -38,6 +38,9 @@ _DATE_LINE = re.compile(r"^date: (\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) \+0800$",
 _EMNEWS_LINE = re.compile(r"^categories: emnews$", re.M)
 
 
+UNREAD = object()  # record(): the caller has not read the entry
+
+
 @dataclass(frozen=True)
 class Entry:
     id: str
@@ -142,11 +145,16 @@ class ArchiveIndex:
         return Entry(*row) if row else None
 
     def record(self, item_id: str, path: str, text: str, published: str, body_from: str,
-               row_sig: str, checked: str) -> None:
-        """Remember the post just archived (written or found unchanged)."""
+               row_sig: str, checked: str, known: Entry | None | object = UNREAD) -> None:
+        """Remember the post just archived (written or found unchanged).
+
+        ``known``: the entry (or None) the caller read for this id before writing, to save a query.
+        """
         data = text.encode("utf-8")
         new = Entry(item_id, path, len(data), sha256(data), published, body_from, row_sig, checked)
-        if self.get(item_id) != new:
+        if known is UNREAD:
+            known = self.get(item_id)
+        if known != new:
             self.db.execute(
                 f"INSERT OR REPLACE INTO posts VALUES ({', '.join('?' * len(_COLUMNS))})",
                 tuple(getattr(new, c) for c in _COLUMNS),

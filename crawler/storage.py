@@ -55,6 +55,11 @@ def _resolve(root: str | Path, relpath: str) -> str:
     return target
 
 
+@lru_cache(maxsize=16)
+def _temp_dir(root: str) -> str:
+    return _resolve(root, TEMP_DIR)
+
+
 def _create(tmp: str) -> int:
     try:
         return os.open(tmp, _CREATE, 0o644)
@@ -82,7 +87,7 @@ def atomic_write(root: str | Path, relpath: str, text: str) -> bool:
     except FileNotFoundError:
         pass
     try:
-        _write_into(_resolve(root, TEMP_DIR), target, data)
+        _write_into(_temp_dir(os.fspath(root)), target, data)
     except OSError as exc:  # the target folder is another file system: rename within it
         if exc.errno != errno.EXDEV:
             raise

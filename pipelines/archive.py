@@ -42,8 +42,8 @@ class ArchivePipeline(Dropper):
         if previous and previous != path:
             resolve_inside(self.root, previous).unlink(missing_ok=True)
         self.state.record(
-            a["id"], path, text, f"{a['published']:%Y-%m-%d %H:%M:%S}", a.get("body_from") or "",
-            a.get("row_sig") or "",
+            a["id"], path, text, a["published"].isoformat(" ", "seconds")[:19],
+            a.get("body_from") or "", a.get("row_sig") or "", known=entry,
         )
         outcome = "unchanged" if not changed else ("updated" if previous else "new")
         self.crawler.stats.inc_value(f"finews/written/{outcome}")
