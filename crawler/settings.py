@@ -70,13 +70,13 @@ FINEWS_RECHECK_HOURS = 2
 FINEWS_RECHECK_MINUTES = 30
 
 EXTENSIONS = {
-    "crawler.gctune.GcTuning": 0,
+    "crawler.tuning.ProcessTuning": 0,
     "crawler.extensions.ArchiveState": 100,
     "crawler.extensions.RunSummary": 500,
 }
 
 # Young-generation GC threshold of a crawl process, whose start-up heap is also frozen
-# (crawler/gctune.py; the interpreter's default is 700); 0 leaves the collector alone.
+# (crawler/tuning.py; the interpreter's default is 700); 0 leaves the collector alone.
 FINEWS_GC_THRESHOLD = 5000
 
 ITEM_PIPELINES = {

@@ -1,0 +1,47 @@
+"""A crawl process freezes its start-up heap, collects less often and builds no hidden log records."""
+
+from __future__ import annotations
+
+import gc
+import logging
+
+import pytest
+from scrapy.utils.test import get_crawler
+
+import crawler.tuning as tuning
+from tests.support import project_settings
+
+
+@pytest.fixture
+def restored(monkeypatch):
+    monkeypatch.setattr(tuning, "_done", False)
+    threshold, level = gc.get_threshold(), logging.root.level
+    logging.root.setLevel(logging.NOTSET)
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*threshold)
+    logging.root.setLevel(level)
+
+
+def started(**settings) -> tuning.ProcessTuning:
+    extension = tuning.ProcessTuning.from_crawler(get_crawler(settings_dict=project_settings(**settings)))
+    extension.engine_started()
+    return extension
+
+
+def test_engine_start_freezes_once_raises_the_threshold_and_the_root_level(restored):
+    extension = started(FINEWS_GC_THRESHOLD=4321, LOG_LEVEL="INFO")
+    frozen = gc.get_freeze_count()
+    assert frozen > 1000
+    assert gc.get_threshold()[0] == 4321
+    assert logging.root.level == logging.INFO
+    assert not logging.getLogger("scrapy.core.scraper").isEnabledFor(logging.DEBUG)
+    extension.engine_started()  # a second feed's engine: nothing more is frozen
+    assert gc.get_freeze_count() == frozen
+
+
+def test_zero_threshold_leaves_the_collector_alone_and_debug_stays_debug(restored):
+    threshold = gc.get_threshold()
+    started(FINEWS_GC_THRESHOLD=0, LOG_LEVEL="DEBUG")
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == threshold
+    assert logging.getLogger("scrapy.core.scraper").isEnabledFor(logging.DEBUG)
