@@ -21,7 +21,7 @@ from crawler.dates import parse_published
 from crawler.extensions import ArchiveState
 from crawler.items import Article
 from crawler.parsers import SourceError
-from crawler.parsers.article import parse_article
+from crawler.parsers.article import ArticlePage, parse_article
 from crawler.parsers.textapi import parse_text_api
 
 # A source link answering these has no article: the item is archived without a body
@@ -209,26 +209,34 @@ class FeedSpider(scrapy.Spider):
             self.drop_no_body(item, "no text and no source link")
 
     # --- the source link (the article page) ---------------------------------------------
-    def source_request(self, item: Article) -> scrapy.Request:
+    def source_request(self, item: Article, callback: Callable | None = None,
+                       errback: Callable | None = None) -> scrapy.Request:
+        """The article page; ``on_source``/``on_source_error`` unless a spider reads it otherwise."""
         return scrapy.Request(
             item.source_url,
-            callback=self.on_source,
-            errback=self.on_source_error,
+            callback=callback or self.on_source,
+            errback=errback or self.on_source_error,
             cb_kwargs={"item": item},
             meta={"handle_httpstatus_list": NO_ARTICLE_STATUSES},
             priority=BODY_PRIORITY,
             dont_filter=True,
         )
 
+    def article_page(self, response: Response) -> ArticlePage | scrapy.Request | None:
+        """The article an article-page response holds; None when there is none (404, empty);
+        a retry of the request for a 200 without any article layout (likely an error page)."""
+        if response.status in NO_ARTICLE_STATUSES or not hasattr(response, "text"):
+            return None
+        page = parse_article(response.text)
+        if page is None:
+            return self.retry(response, "not_article")
+        return page
+
     def on_source(self, response: Response, item: Article) -> Iterator:
-        page = None
-        if response.status not in NO_ARTICLE_STATUSES and hasattr(response, "text"):
-            page = parse_article(response.text)
-            if page is None:  # 200 but no article layout at all: likely an error page
-                retry = self.retry(response, "not_article")
-                if retry is not None:
-                    yield retry
-                    return
+        page = self.article_page(response)
+        if isinstance(page, scrapy.Request):
+            yield page
+            return
         if page is not None and page.body_html:
             self.stat("body/source")
             yield replace(

@@ -21,11 +21,10 @@ from twisted.python.failure import Failure
 
 from crawler.exporters import EMNEWS
 from crawler.items import Article
-from crawler.parsers.article import parse_article
 from crawler.targets import (
     NotNews, TargetError, archive_posts, from_post, from_text, read_lines, split_codes, split_urls,
 )
-from spiders.base import BODY_PRIORITY, NO_ARTICLE_STATUSES, FeedSpider
+from spiders.base import FeedSpider
 
 
 def _has_metadata(item: Article) -> bool:
@@ -99,20 +98,13 @@ class ShareSpider(FeedSpider):
 
     # --- metadata from the source page, then the body ------------------------------------
     def page_request(self, item: Article) -> scrapy.Request:
-        return scrapy.Request(
-            item.source_url,
-            callback=self.on_page,
-            errback=self.on_page_error,
-            cb_kwargs={"item": item},
-            meta={"handle_httpstatus_list": NO_ARTICLE_STATUSES},
-            priority=BODY_PRIORITY,
-            dont_filter=True,
-        )
+        return self.source_request(item, self.on_page, self.on_page_error)
 
     def on_page(self, response: Response, item: Article) -> Iterator:
-        page = None
-        if response.status not in NO_ARTICLE_STATUSES and hasattr(response, "text"):
-            page = parse_article(response.text)
+        page = self.article_page(response)
+        if isinstance(page, scrapy.Request):
+            yield page
+            return
         if page is None:
             self.reasons[item.id] = f"no article page at {item.source_url}"
             yield self.text_request(item)

@@ -7,30 +7,19 @@ missing jekyll is a failure: scripts/test installs Debian's package.
 from __future__ import annotations
 
 import html
-import os
 import shutil
 import subprocess
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import frontmatter
-import pytest
 
 from crawler.replay.dataset import generate
 from crawler.replay.server import ReplayServer
-from tests.support import ROOT, run_crawlall
+from tests.support import ROOT, find_jekyll, run_crawlall
 
 LIQUID_DIGEST = "【模板】价格 {{ site.title }} 与 {% if true %}条件{% endif %}"
 LIQUID_BODY = "<p>　　正文含 {% endraw %} 与 {{ page.title }} 以及 {%- comment -%}x{% endcomment %}。</p>"
-
-
-def jekyll() -> str:
-    found = shutil.which("jekyll")
-    if found:
-        return found
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail("jekyll is not installed in CI (scripts/test installs Debian's jekyll)")
-    pytest.skip("jekyll is not installed")
 
 
 def liquid_dataset() -> dict:
@@ -49,7 +38,7 @@ def liquid_dataset() -> dict:
 
 
 def test_crawled_archive_builds_with_jekyll(tmp_path):
-    binary = jekyll()
+    binary = find_jekyll()
     site = tmp_path / "site"
     shutil.copytree(ROOT / "output", site)
     now = datetime.now(ZoneInfo("Asia/Shanghai"))
