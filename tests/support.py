@@ -67,14 +67,7 @@ def run_crawl(spider: str, replay_url: str, output: Path, *args: str, settings: 
     """``scrapy crawl SPIDER`` in a subprocess against the replay, writing into ``output``."""
     cmd = [sys.executable, "-m", "scrapy", "crawl", spider, *LOOPBACK,
            "-s", f"FINEWS_REPLAY_URL={replay_url}", "-s", f"FINEWS_OUTPUT_DIR={output}"]
-    for key, value in (settings or {}).items():
-        cmd += ["-s", f"{key}={value}"]
-    for arg in args:
-        cmd += ["-a", arg]
-    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"crawl {spider} exited {proc.returncode}:\n{proc.stderr[-4000:]}")
-    return proc
+    return _run_scrapy(cmd, args, settings, check, timeout)
 
 
 def project_settings(**overrides) -> dict:
@@ -91,13 +84,20 @@ def run_crawlall(replay_url: str | None, output: Path, *args: str, settings: dic
     """``scrapy crawlall`` in a subprocess (against ``replay_url``, or ``--replay`` if None)."""
     cmd = [sys.executable, "-m", "scrapy", "crawlall", *LOOPBACK, "-s", f"FINEWS_OUTPUT_DIR={output}"]
     cmd += ["--replay"] if replay_url is None else ["-s", f"FINEWS_REPLAY_URL={replay_url}"]
+    return _run_scrapy(cmd, args, settings, check, timeout)
+
+
+def _run_scrapy(cmd: list[str], args: tuple[str, ...], settings: dict | None, check: bool,
+                timeout: float) -> subprocess.CompletedProcess:
+    """Run a scrapy command line with ``-s`` settings and ``-a`` arguments added; fail loudly."""
     for key, value in (settings or {}).items():
         cmd += ["-s", f"{key}={value}"]
     for arg in args:
         cmd += ["-a", arg]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
     if check and proc.returncode != 0:
-        raise AssertionError(f"crawlall exited {proc.returncode}:\n{proc.stdout}\n{proc.stderr[-4000:]}")
+        raise AssertionError(f"{' '.join(cmd[3:5])} exited {proc.returncode}:\n{proc.stdout}\n"
+                             f"{proc.stderr[-4000:]}")
     return proc
 
 
