@@ -29,7 +29,7 @@ PER_HOST = PROFILES["backfill"]["FINEWS_HOST_CONCURRENCY"]
 RATE_CAP = 5  # requests per second per host, the default profile's cap (README, Performance)
 MIN_SPEEDUP, MAX_OVER_BOUND, MAX_CPU_RATIO = 10.0, 1.3, 1.3
 MAX_RSS_MB, MAX_RSS_RATIO = 200.0, 1.5
-REPEATS = 3  # runs of finews and of the bare spider for the CPU figure
+REPEATS = 5  # runs of finews and of the bare spider for the CPU figure
 TMPFS = Path("/dev/shm")
 # "Now" for crawls whose settings know it (retention, re-checks): the synthetic articles'
 # own time, so the figures do not drift with the calendar.

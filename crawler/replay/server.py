@@ -255,15 +255,20 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if replay.latency:
                 time.sleep(replay.latency)
-            self.send(replay.answer(self.path))
+            reply = replay.answer(self.path)
+            if reply.delay:
+                time.sleep(reply.delay)
+        finally:
+            # Open until the answer starts going out: the client can only send its next
+            # request after reading this one, so counting the write too would let this
+            # thread's late bookkeeping overlap the next request and over-count.
+            replay.leave(host)
+        try:
+            self.send(reply)
         except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout)
             self.close_connection = True
-        finally:
-            replay.leave(host)
 
     def send(self, reply: Reply) -> None:
-        if reply.delay:
-            time.sleep(reply.delay)
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.ctype)
         self.send_header("Content-Length", str(len(reply.body)))
