@@ -51,6 +51,9 @@ class ShareSpider(FeedSpider):
         # What was asked for and is not archived yet: id → what the user named it by.
         self.pending: dict[str, str] = {}
         self.reasons: dict[str, str] = {}
+        # Ids whose article page was already asked for (read, missing or failed): the text
+        # API's fallback must not fetch it a second time.
+        self.page_asked: set[str] = set()
         self.unresolved: list[tuple[str, str]] = []
 
     @classmethod
@@ -105,6 +108,7 @@ class ShareSpider(FeedSpider):
         if isinstance(page, scrapy.Request):
             yield page
             return
+        self.page_asked.add(item.id)
         if page is None:
             self.reasons[item.id] = f"no article page at {item.source_url}"
             yield self.text_request(item)
@@ -122,14 +126,18 @@ class ShareSpider(FeedSpider):
 
     def on_page_error(self, failure: Failure) -> Iterator:
         item = failure.request.cb_kwargs["item"]
+        self.page_asked.add(item.id)
         self.reasons[item.id] = f"source page failed ({failure.getErrorMessage()})"
         yield self.text_request(item)
 
     def fallback_to_source(self, item: Article) -> Iterator:
-        """The text API gave nothing: a page body already read wins, else the usual fallback."""
+        """The text API gave nothing: a page body already read wins; a page already asked
+        for is not fetched again; else the usual fallback to the source link."""
         if item.body_from == "source":
             self.stat("body/source")
             yield item
+        elif item.id in self.page_asked:
+            yield from self.no_article(item)
         else:
             yield from super().fallback_to_source(item)
 

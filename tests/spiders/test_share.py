@@ -68,6 +68,9 @@ def test_a_file_of_codes_and_links_reports_what_it_could_not_archive(replay, tmp
     assert unresolved[0].startswith("not-a-code: not an info code")
     assert unresolved[1].startswith("NW202611240000000404: ")
     assert "'finews/share/unresolved': 2" in proc.stderr
+    # One page request per article (the link names the same article as the code): a page
+    # already missing is not asked for again when the text API has nothing either.
+    assert server.counts["article"] == 2
     assert "Traceback" not in proc.stderr
 
 
