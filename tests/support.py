@@ -12,7 +12,24 @@ from pathlib import Path
 import frontmatter
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("FINEWS_SHARED", ROOT.parent / "shared"))
+
+
+def find_shared() -> Path:
+    """``../shared`` (the samples and specs): ``FINEWS_SHARED``, else beside this checkout,
+    else beside the local checkout it was cloned from (a clean clone in a temp folder)."""
+    if os.environ.get("FINEWS_SHARED"):
+        return Path(os.environ["FINEWS_SHARED"])
+    beside = ROOT.parent / "shared"
+    if beside.is_dir():
+        return beside
+    origin = subprocess.run(["git", "-C", str(ROOT), "config", "--get", "remote.origin.url"],
+                            capture_output=True, text=True).stdout.strip()
+    if origin and Path(origin).is_dir() and (Path(origin).resolve().parent / "shared").is_dir():
+        return Path(origin).resolve().parent / "shared"
+    return beside
+
+
+SHARED = find_shared()
 SAMPLES = SHARED / "archive-samples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
