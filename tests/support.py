@@ -1,9 +1,10 @@
-"""Test helpers: the shared samples, a loopback replay, and running a real crawl."""
+"""Test helpers: the archive samples, a loopback replay, and running a real crawl."""
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -12,26 +13,22 @@ from pathlib import Path
 import frontmatter
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def find_shared() -> Path:
-    """``../shared`` (the samples and specs): ``FINEWS_SHARED``, else beside this checkout,
-    else beside the local checkout it was cloned from (a clean clone in a temp folder)."""
-    if os.environ.get("FINEWS_SHARED"):
-        return Path(os.environ["FINEWS_SHARED"])
-    beside = ROOT.parent / "shared"
-    if beside.is_dir():
-        return beside
-    origin = subprocess.run(["git", "-C", str(ROOT), "config", "--get", "remote.origin.url"],
-                            capture_output=True, text=True).stdout.strip()
-    if origin and Path(origin).is_dir() and (Path(origin).resolve().parent / "shared").is_dir():
-        return Path(origin).resolve().parent / "shared"
-    return beside
-
-
-SHARED = find_shared()
-SAMPLES = SHARED / "archive-samples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Public archive data (posts, category pages, the names table) copied from the finews
+# archive; scripts/sync-fixtures refreshes it from a reference shelf when one is at hand.
+SAMPLES = FIXTURES / "archive-samples"
+
+
+def copy_site_skeleton(dest: Path) -> Path:
+    """The tracked files of ``output/`` (the Jekyll skeleton) copied to ``dest``: never the
+    posts, index or categories a crawl may have left in the working tree."""
+    tracked = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z", "output"], capture_output=True,
+                             check=True).stdout.decode().split("\0")
+    for name in filter(None, tracked):
+        target = dest / Path(name).relative_to("output")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target)
+    return dest
 
 
 def fixture_text(*parts: str) -> str:

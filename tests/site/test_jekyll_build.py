@@ -7,7 +7,6 @@ missing jekyll is a failure: scripts/test installs Debian's package.
 from __future__ import annotations
 
 import html
-import shutil
 import subprocess
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -16,7 +15,7 @@ import frontmatter
 
 from crawler.replay.dataset import generate
 from crawler.replay.server import ReplayServer
-from tests.support import ROOT, find_jekyll, run_crawlall
+from tests.support import copy_site_skeleton, find_jekyll, run_crawlall
 
 LIQUID_DIGEST = "【模板】价格 {{ site.title }} 与 {% if true %}条件{% endif %}"
 LIQUID_BODY = "<p>　　正文含 {% endraw %} 与 {{ page.title }} 以及 {%- comment -%}x{% endcomment %}。</p>"
@@ -40,7 +39,7 @@ def liquid_dataset() -> dict:
 def test_crawled_archive_builds_with_jekyll(tmp_path):
     binary = find_jekyll()
     site = tmp_path / "site"
-    shutil.copytree(ROOT / "output", site)
+    copy_site_skeleton(site)
     now = datetime.now(ZoneInfo("Asia/Shanghai"))
     with ReplayServer(liquid_dataset(), rebase_to=now) as server:
         run_crawlall(server.url, site)

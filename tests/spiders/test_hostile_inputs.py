@@ -16,7 +16,7 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from tests.support import FIXTURES, ROOT, crawl_stats, find_jekyll, run_crawl
+from tests.support import FIXTURES, ROOT, copy_site_skeleton, crawl_stats, find_jekyll, run_crawl
 
 CORPUS = json.loads((FIXTURES / "hostile" / "cases.json").read_text(encoding="utf-8"))
 CASES = CORPUS["cases"]
@@ -54,7 +54,7 @@ def crawled(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("hostile")
     site = base / "site"
-    subprocess.run(["cp", "-r", str(ROOT / "output"), str(site)], check=True)
+    copy_site_skeleton(site)
     before = git_status()
     runs = {}
     with ReplayServer(dataset()) as server:
