@@ -49,7 +49,7 @@ class ReplayProcess:
     def __init__(self, dataset_file: Path, latency: float = 0.0):
         self.proc = subprocess.Popen(
             [PYTHON, "-m", "crawler.replay", "--dataset", str(dataset_file), "--port", "0",
-             "--latency", str(latency)],
+             "--latency", str(latency), "--no-rebase"],
             cwd=ROOT, stdout=subprocess.PIPE, text=True,
         )
         line = self.proc.stdout.readline() if self.proc.stdout else ""

@@ -1,4 +1,4 @@
-"""Scrapy extensions: the archive state a crawler works against, and the run summary.
+"""Scrapy extensions: the archive state a crawler works against, and its own error count.
 
 ``ArchiveState``: spiders ask it one question (``verdict``: fetch this row?); the archive
 pipeline tells it what was written (``record``); when the spider closes it retires old
@@ -19,9 +19,7 @@ from crawler.index import UNREAD, ArchiveIndex, Entry, open_index, release_index
 from crawler.items import Article
 from crawler.retention import cutoff_date, retire
 from crawler.storage import sweep_temp
-from crawler.summary import feed_summary, format_table
 
-logger = logging.getLogger("finews.summary")
 
 
 class ArchiveState:
@@ -33,6 +31,7 @@ class ArchiveState:
         self.retention_days = s.getint("FINEWS_RETENTION_DAYS")
         self.recheck_hours = s.getfloat("FINEWS_RECHECK_HOURS")
         self.recheck_minutes = s.getfloat("FINEWS_RECHECK_MINUTES")
+        self.drop_retry_hours = s.getfloat("FINEWS_DROP_RETRY_HOURS")
         self._index: ArchiveIndex | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -51,8 +50,8 @@ class ArchiveState:
     def verdict(self, item: Article, refresh: bool = False) -> Verdict:
         """Should the body of this list row be fetched? (counted as fetch/… or skipped/…)."""
         entry = self.index.get(item.id)
-        policy = Policy(self.now, refresh, self.recheck_hours, self.recheck_minutes)
-        found = verdict(entry, item, policy)
+        policy = Policy(self.now, refresh, self.recheck_hours, self.recheck_minutes, self.drop_retry_hours)
+        found = verdict(entry, item, policy, self.index.drop_of(item.id))
         if entry is not None and not entry.row_sig and not found.fetch:
             self.index.adopt_row(item.id, item.row_sig)
         side = "fetch" if found.fetch else "skipped"
@@ -65,6 +64,11 @@ class ArchiveState:
         self.index.record(item_id, path, text, published, body_from, row_sig, self.now.isoformat(),
                           known=known)
 
+    def dropped(self, item_id: str, row_sig: str, reason: str) -> None:
+        """Remember a listed row dropped after its body was fetched (see freshness.verdict)."""
+        if item_id and row_sig:
+            self.index.record_drop(item_id, row_sig, reason, self.now.isoformat())
+
     def spider_closed(self, spider, reason: str) -> None:
         moved = retire(self.root, cutoff_date(self.now, self.retention_days))
         for item_id, path in moved:
@@ -74,17 +78,32 @@ class ArchiveState:
         self._index = None
 
 
-class RunSummary:
-    """Log the per-feed summary table when a spider closes (what ``crawlall`` prints)."""
+class ErrorCount(logging.Handler):
+    """This crawler's ERROR records, counted as ``finews/errors`` (the summary's column).
+
+    Scrapy's ``log_count/ERROR`` counts every record of the process, so in ``crawlall``
+    (one process, a crawler per feed) each feed would report the others' errors too. A
+    record belongs to this crawler when it names its spider, as Scrapy's own records and
+    the spider's logger do.
+    """
 
     def __init__(self, crawler: Crawler):
+        super().__init__(logging.ERROR)
         self.crawler = crawler
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.engine_started, signal=signals.engine_started)
+        crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> "RunSummary":
+    def from_crawler(cls, crawler: Crawler) -> "ErrorCount":
         return cls(crawler)
 
-    def spider_closed(self, spider, reason):
-        summary = feed_summary(spider.name, self.crawler.stats.get_stats())
-        logger.info("run summary (%s):\n%s", reason, format_table([summary]))
+    def engine_started(self) -> None:
+        logging.getLogger().addHandler(self)
+
+    def engine_stopped(self) -> None:
+        logging.getLogger().removeHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        spider = getattr(record, "spider", None)
+        if spider is not None and spider is self.crawler.spider:
+            self.crawler.stats.inc_value("finews/errors")

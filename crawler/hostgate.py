@@ -37,6 +37,9 @@ _GATES: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[tuple[str, int
 class HostGateHandler:
     """``DOWNLOAD_HANDLERS`` entry for http/https: HTTP/1.1 behind a per-host gate."""
 
+    # Built on the first request of its scheme, as Scrapy's own handlers are.
+    lazy = True
+
     def __init__(self, crawler):
         self.inner = HTTP11DownloadHandler(crawler)
         self.concurrency = max(1, crawler.settings.getint("FINEWS_HOST_CONCURRENCY"))

@@ -20,7 +20,15 @@ from crawler.archive import OLD_POSTS, POSTS, post_files
 from crawler.storage import resolve_inside
 
 INDEX_PATH = ".finews/index.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+_DROPS = """
+CREATE TABLE drops (
+    id        TEXT PRIMARY KEY,  -- archive id of a row dropped after its body was fetched
+    row_sig   TEXT NOT NULL,     -- signature of that row: the same row is not fetched again
+    reason    TEXT NOT NULL,     -- the drop reason (no_body, bad_date, …)
+    dropped   TEXT NOT NULL      -- ISO time of the drop
+) WITHOUT ROWID
+"""
 _SCHEMA = """
 CREATE TABLE posts (
     id        TEXT PRIMARY KEY,  -- archive id (row id or NW info code)
@@ -57,6 +65,13 @@ class Entry:
         return self.path.startswith(OLD_POSTS + "/")
 
 
+@dataclass(frozen=True)
+class Drop:
+    row_sig: str
+    reason: str
+    dropped: str  # ISO time
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -89,8 +104,11 @@ class ArchiveIndex:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version == SCHEMA_VERSION:
                 return db
+            if version == 1:  # version 2 added the drops table
+                db.executescript(f"{_DROPS};PRAGMA user_version={SCHEMA_VERSION};")
+                return db
             if version == 0 and not db.execute("SELECT 1 FROM sqlite_master").fetchone():
-                db.executescript(f"{_SCHEMA};PRAGMA user_version={SCHEMA_VERSION};")
+                db.executescript(f"{_SCHEMA};{_DROPS};PRAGMA user_version={SCHEMA_VERSION};")
                 return db
             db.close()
         except sqlite3.DatabaseError:
@@ -98,7 +116,7 @@ class ArchiveIndex:
         # Another schema or not a database: the index is derived data, start it afresh.
         self.path.unlink(missing_ok=True)
         db = sqlite3.connect(self.path)
-        db.executescript(f"{_SCHEMA};PRAGMA user_version={SCHEMA_VERSION};")
+        db.executescript(f"{_SCHEMA};{_DROPS};PRAGMA user_version={SCHEMA_VERSION};")
         return db
 
     def sync(self) -> int:
@@ -159,6 +177,15 @@ class ArchiveIndex:
                 f"INSERT OR REPLACE INTO posts VALUES ({', '.join('?' * len(_COLUMNS))})",
                 tuple(getattr(new, c) for c in _COLUMNS),
             )
+            self.db.execute("DELETE FROM drops WHERE id = ?", (item_id,))
+
+    def record_drop(self, item_id: str, row_sig: str, reason: str, when: str) -> None:
+        """Remember a row dropped after its body was fetched, so the same row is not fetched again."""
+        self.db.execute("INSERT OR REPLACE INTO drops VALUES (?, ?, ?, ?)", (item_id, row_sig, reason, when))
+
+    def drop_of(self, item_id: str) -> Drop | None:
+        row = self.db.execute("SELECT row_sig, reason, dropped FROM drops WHERE id = ?", (item_id,)).fetchone()
+        return Drop(*row) if row else None
 
     def adopt_row(self, item_id: str, row_sig: str) -> None:
         """Give a rebuilt entry (no signature yet) the signature of its current list row."""

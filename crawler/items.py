@@ -1,4 +1,4 @@
-"""The one article item every spider, pipeline and exporter speaks (see design.md)."""
+"""The one article item every spider, pipeline and exporter speaks (README: the flow)."""
 
 from __future__ import annotations
 

@@ -68,12 +68,22 @@ FINEWS_MAX_FUTURE_MINUTES = 10
 # article page, at most once every FINEWS_RECHECK_MINUTES.
 FINEWS_RECHECK_HOURS = 2
 FINEWS_RECHECK_MINUTES = 30
+# A row dropped after its body was fetched (no_body, bad_date, …) is not fetched again
+# while its row stays the same, for this many hours; a changed row is fetched at once.
+FINEWS_DROP_RETRY_HOURS = 24
+# Lines kept in .finews/runs.jsonl, the run history (one line per run).
+FINEWS_HEALTH_HISTORY = 5000
 
 EXTENSIONS = {
     "crawler.tuning.ProcessTuning": 0,
     "crawler.extensions.ArchiveState": 100,
-    "crawler.extensions.RunSummary": 500,
+    "crawler.extensions.ErrorCount": 110,
+    "crawler.progress.CrawlProgress": 600,
 }
+# Live progress per feed (crawler/progress.py): a display on a terminal, else a log line.
+FINEWS_PROGRESS = True
+# Seconds between a feed's progress log lines when stderr is not a terminal (cron).
+FINEWS_PROGRESS_SECONDS = 30.0
 
 # Young-generation GC threshold of a crawl process, whose start-up heap is also frozen
 # (crawler/tuning.py; the interpreter's default is 700); 0 leaves the collector alone.
@@ -90,16 +100,19 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryBackoffMiddleware": 60,
 }
 
-# Every request and item a callback yields passes each spider middleware; these four do
-# nothing for finews, whose links come from fixed templates: depth and URL-length limits,
-# a development check on copied meta, and a Referer of the JSON list URL (the header real
-# clients send is the fixed one in DEFAULT_REQUEST_HEADERS below).
+# Every request and item a callback yields passes each spider middleware; these three do
+# nothing for finews, whose links come from fixed templates: depth and URL-length limits
+# and a development check on copied meta.
 SPIDER_MIDDLEWARES = {
-    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
     "scrapy.spidermiddlewares.urllength.UrlLengthMiddleware": None,
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
+
+# The Referer middleware stays on (the redirect middlewares hand it the Referer of a
+# redirected request) but sets none: real clients send the fixed Referer of
+# DEFAULT_REQUEST_HEADERS below, never the JSON list URL a page was found on.
+REFERRER_POLICY = "no-referrer"
 
 FEED_EXPORTERS = {
     "jekyll": "crawler.exporters.JekyllPostExporter",

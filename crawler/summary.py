@@ -37,8 +37,9 @@ def feed_summary(feed: str, stats: dict[str, Any]) -> dict[str, Any]:
         "dropped_by_reason": dropped,
         "deferred": sum(_by_reason(stats, "finews/deferred/").values()),
         "retired": stats.get("finews/retired", 0),
-        "errors": stats.get("log_count/ERROR", 0),
+        "errors": stats.get("finews/errors", 0),
         "list_errors": sum(_by_reason(stats, "finews/list_error/").values()),
+        "unresolved": stats.get("finews/share/unresolved", 0),
         "finish_reason": stats.get("finish_reason", ""),
     }
 
@@ -46,6 +47,11 @@ def feed_summary(feed: str, stats: dict[str, Any]) -> dict[str, Any]:
 def feed_failed(summary: dict[str, Any]) -> bool:
     """A feed failed entirely when its list could not be read at all."""
     return summary["listed"] == 0 and summary["list_errors"] > 0
+
+
+def run_failed(summary: dict[str, Any]) -> bool:
+    """Exit code 1: the feed failed, or a one-off target stayed unresolved."""
+    return feed_failed(summary) or summary["unresolved"] > 0
 
 
 def archive_changed(summaries: list[dict[str, Any]]) -> bool:
@@ -63,6 +69,9 @@ def format_table(summaries: list[dict[str, Any]]) -> str:
             if s[f"{what}_by_reason"]:
                 reasons = ", ".join(f"{k}={v}" for k, v in s[f"{what}_by_reason"].items())
                 lines.append(f"{what} in {s['feed']}: {reasons}")
+    for s in summaries:
+        if s["unresolved"]:
+            lines.append(f"unresolved in {s['feed']}: {s['unresolved']} (see the unresolved: lines of the log)")
     retired = sum(s["retired"] for s in summaries)
     if retired:
         lines.append(f"retired to old_post/: {retired}")

@@ -7,6 +7,9 @@ import logging
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
+from crawler.exporters import ID_RE
+from crawler.extensions import ArchiveState
+
 logger = logging.getLogger("finews.drops")
 
 
@@ -22,9 +25,14 @@ class Dropper:
         return cls(crawler)
 
     def drop(self, item, reason: str, detail: str = "") -> DropItem:
-        """Count ``finews/dropped/{reason}`` and return the DropItem to raise."""
+        """Count ``finews/dropped/{reason}``, remember the row as dropped (it is not fetched
+        again while it stays the same) and return the DropItem to raise."""
         self.crawler.stats.inc_value(f"finews/dropped/{reason}")
-        item_id = ItemAdapter(item).get("id")
+        a = ItemAdapter(item)
+        item_id = a.get("id")
+        state = self.crawler.get_extension(ArchiveState)
+        if state is not None and isinstance(item_id, str) and ID_RE.match(item_id):
+            state.dropped(item_id, a.get("row_sig") or "", reason)
         message = f"{reason}: {item_id!r} {detail}".rstrip()
         logger.warning("dropped %s", message)
         return DropItem(message, log_level="DEBUG")

@@ -19,6 +19,7 @@ from twisted.python.failure import Failure
 
 from crawler.dates import parse_published
 from crawler.extensions import ArchiveState
+from crawler.failures import describe_failure, failure_reason
 from crawler.items import Article
 from crawler.parsers import SourceError
 from crawler.parsers.article import ArticlePage, parse_article
@@ -51,7 +52,17 @@ def _iso_date(name: str, value: object) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"-a {name}={value!r}: expected YYYY-MM-DD") from None
+        raise ValueError(f"-a {name}={value!r}: expected a date, YYYY-MM-DD") from None
+
+
+_YES, _NO = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
+
+
+def _flag(name: str, value: object) -> bool:
+    text = str(value).strip().lower()
+    if text not in _YES + _NO:
+        raise ValueError(f"-a {name}={value!r}: expected 1 or 0")
+    return text in _YES
 
 
 def _before(item: Article, day: date, tz: str) -> bool:
@@ -71,22 +82,44 @@ class FeedSpider(scrapy.Spider):
     # Beijing date on (lists are newest first: paging stops at the first older row).
     limit = ""
     since = ""
+    # The -a names a spider takes; Scrapy's own (Scrapyd's _job, …) start with "_".
+    arguments: tuple[str, ...] = ("limit", "since", "refresh")
 
     def __init__(self, *args, **kwargs):
+        self.check_arguments(kwargs)
         super().__init__(*args, **kwargs)
         self._taken = 0
         self._limit = _whole_number("limit", self.limit)
         self._since = _iso_date("since", self.since)
+        self._refresh = _flag("refresh", self.refresh)
         self._listed: dict[str, str] = {}  # id → row signature, for rows listed this run
+
+    @classmethod
+    def check_arguments(cls, kwargs: dict[str, object]) -> None:
+        """Raise ValueError naming the first bad ``-a`` value and what is expected.
+
+        Commands call this before a crawl starts, so a typo is one line and exit 2, not a
+        traceback from inside the running crawl.
+        """
+        for name in kwargs:
+            if name not in cls.arguments and not name.startswith("_"):
+                takes = ", ".join(f"-a {a}=…" for a in cls.arguments)
+                raise ValueError(f"-a {name}: unknown argument; {cls.name} takes {takes}")
+        _whole_number("limit", kwargs.get("limit", ""))
+        _iso_date("since", kwargs.get("since", ""))
+        _flag("refresh", kwargs.get("refresh", ""))
 
     def stat(self, key: str, count: int = 1) -> None:
         self.crawler.stats.inc_value(f"finews/{key}", count)
 
-    def drop(self, item: Article, reason: str, detail: str = "") -> None:
+    def drop(self, item: Article, reason: str, detail: str = "", fetched: bool = True) -> None:
         """Drop an item before the pipelines: counted ``finews/dropped/{reason}`` and logged
-        like the pipelines' drops."""
+        like the pipelines' drops. A row dropped after its body was ``fetched`` is
+        remembered, so the same row is not fetched again next run."""
         self.stat(f"dropped/{reason}")
         self.logger.warning("dropped %s", f"{reason}: {item.id!r} {detail}".rstrip())
+        if fetched:
+            self.crawler.get_extension(ArchiveState).dropped(item.id, item.row_sig, reason)
 
     def retry(self, response: Response, reason: str) -> scrapy.Request | None:
         """The same request again for an answer that is no data (error page, rc≠1, …),
@@ -96,11 +129,11 @@ class FeedSpider(scrapy.Spider):
     def list_failed(self, reason: str, url: str, detail: str = "") -> None:
         """A list page that could not be read: counted, logged, paging of that list stops."""
         self.stat(f"list_error/{reason}")
-        self.logger.error("list %s unreadable (%s) %s", url, reason, detail)
+        self.logger.error("list %s unreadable: %s", url, detail or reason)
 
     def on_list_error(self, failure: Failure) -> None:
-        reason = "too_large" if failure.check(*TOO_LARGE) else type(failure.value).__name__
-        self.list_failed(reason, failure.request.url, str(failure.value))
+        reason = "too_large" if failure.check(*TOO_LARGE) else failure_reason(failure)
+        self.list_failed(reason, failure.request.url, describe_failure(failure))
 
     def list_items(
         self, response: Response, parse: Callable[[str], list[dict]], to_item: Callable[[dict], Article]
@@ -123,7 +156,7 @@ class FeedSpider(scrapy.Spider):
                 self.list_failed(reason, response.url, str(exc))
             return [], False
         self.stat(f"listed/{self.name}", len(rows))
-        items = self.first_of_each_id([to_item(row) for row in rows])
+        items = self.first_of_each_id(self.with_id([to_item(row) for row in rows]))
         more = bool(items)
         if self._since is not None:
             recent = [i for i in items if not _before(i, self._since, self.tz)]
@@ -136,6 +169,14 @@ class FeedSpider(scrapy.Spider):
             more = more and self._taken < self._limit
         return [i for i in items if self.wanted(i)], more
 
+    def with_id(self, items: list[Article]) -> list[Article]:
+        """Rows that name an article; a row without one is dropped (``no_id``), never fetched."""
+        kept = [i for i in items if i.id]
+        for item in items:
+            if not item.id:
+                self.drop(item, "no_id", f"(row {item.title[:40]!r} has no id or code)", fetched=False)
+        return kept
+
     def first_of_each_id(self, items: list[Article]) -> list[Article]:
         """Items whose id this run has not listed yet.
 
@@ -144,15 +185,15 @@ class FeedSpider(scrapy.Spider):
         """
         kept = []
         for item in items:
-            seen = self._listed.get(item.id) if item.id else None
+            seen = self._listed.get(item.id)
             if seen is None:
-                if item.id:
-                    self._listed[item.id] = item.row_sig
+                self._listed[item.id] = item.row_sig
                 kept.append(item)
             elif seen == item.row_sig:
                 self.stat("skipped/duplicate")
             else:
-                self.drop(item, "duplicate_id", f"(listed again with other content: {item.title[:40]!r})")
+                self.drop(item, "duplicate_id", f"(listed again with other content: {item.title[:40]!r})",
+                          fetched=False)
         return kept
 
     @property
@@ -162,8 +203,7 @@ class FeedSpider(scrapy.Spider):
     def wanted(self, item: Article) -> bool:
         """Does this list row need its body fetched? The archive index decides."""
         state = self.crawler.get_extension(ArchiveState)
-        refresh = str(self.refresh).strip().lower() in ("1", "true", "yes")
-        return state.verdict(item, refresh=refresh).fetch
+        return state.verdict(item, refresh=self._refresh).fetch
 
     # --- body through the text API, falling back to the source link ------------------------
     def text_request(self, item: Article) -> scrapy.Request:
@@ -199,7 +239,7 @@ class FeedSpider(scrapy.Spider):
         if failure.check(*TOO_LARGE):
             self.drop(item, "body_too_large", f"(text API answer over {self.max_size} bytes)")
             return
-        self.stat(f"textapi_error/{type(failure.value).__name__}")
+        self.stat(f"textapi_error/{failure_reason(failure)}")
         yield from self.fallback_to_source(item)
 
     def fallback_to_source(self, item: Article) -> Iterator:
@@ -276,5 +316,5 @@ class FeedSpider(scrapy.Spider):
             "deferred %s: source %s failed (%s); left for the next run",
             item.id,
             item.source_url,
-            failure.getErrorMessage(),
+            describe_failure(failure),
         )

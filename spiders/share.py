@@ -20,11 +20,12 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.exporters import EMNEWS
+from crawler.failures import describe_failure
 from crawler.items import Article
 from crawler.targets import (
     NotNews, TargetError, archive_posts, from_post, from_text, read_lines, split_codes, split_urls,
 )
-from spiders.base import FeedSpider
+from spiders.base import NO_ARTICLE_STATUSES, FeedSpider
 
 
 def _has_metadata(item: Article) -> bool:
@@ -40,17 +41,26 @@ class ShareSpider(FeedSpider):
     file = ""
     archive = ""
 
+    arguments = FeedSpider.arguments + ("codes", "urls", "file", "archive")
+
+    @classmethod
+    def check_arguments(cls, kwargs: dict[str, object]) -> None:
+        super().check_arguments(kwargs)
+        if not any(str(kwargs.get(k, "")).strip() for k in ("codes", "urls", "file", "archive")):
+            raise ValueError("share needs -a codes=NW…, -a urls=LINK, -a file=PATH or -a archive=DIR")
+        file, archive = str(kwargs.get("file", "")), str(kwargs.get("archive", ""))
+        if file and not Path(file).is_file():
+            raise ValueError(f"-a file={file!r}: no such file; expected a file of codes or links")
+        if archive and not Path(archive).is_dir():
+            raise ValueError(f"-a archive={archive!r}: no such directory; expected a folder of posts")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not any(str(v).strip() for v in (self.codes, self.urls, self.file, self.archive)):
-            raise ValueError("share needs -a codes=…, -a urls=…, -a file=PATH or -a archive=DIR")
-        if self.file and not Path(self.file).is_file():
-            raise ValueError(f"-a file={self.file!r}: no such file")
-        if self.archive and not Path(self.archive).is_dir():
-            raise ValueError(f"-a archive={self.archive!r}: no such directory")
         # What was asked for and is not archived yet: id → what the user named it by.
         self.pending: dict[str, str] = {}
         self.reasons: dict[str, str] = {}
+        # Why each body source failed, per id: {"article page": "DNS lookup failed for …"}.
+        self.causes: dict[str, dict[str, str]] = {}
         # Ids whose article page was already asked for (read, missing or failed): the text
         # API's fallback must not fetch it a second time.
         self.page_asked: set[str] = set()
@@ -110,7 +120,7 @@ class ShareSpider(FeedSpider):
             return
         self.page_asked.add(item.id)
         if page is None:
-            self.reasons[item.id] = f"no article page at {item.source_url}"
+            self.note(item, "article page", self.no_page_cause(response))
             yield self.text_request(item)
             return
         self.stat("share/metadata/source")
@@ -127,12 +137,32 @@ class ShareSpider(FeedSpider):
     def on_page_error(self, failure: Failure) -> Iterator:
         item = failure.request.cb_kwargs["item"]
         self.page_asked.add(item.id)
-        self.reasons[item.id] = f"source page failed ({failure.getErrorMessage()})"
+        self.note(item, "article page", describe_failure(failure))
         yield self.text_request(item)
+
+    def on_source(self, response: Response, item: Article) -> Iterator:
+        if response.status in NO_ARTICLE_STATUSES or not hasattr(response, "text"):
+            self.note(item, "article page", self.no_page_cause(response))
+        yield from super().on_source(response, item)
+
+    def on_text_error(self, failure: Failure) -> Iterator:
+        self.note(failure.request.cb_kwargs["item"], "text API", describe_failure(failure))
+        yield from super().on_text_error(failure)
+
+    def note(self, item: Article, where: str, cause: str) -> None:
+        """Remember the first cause seen for ``where`` (the text API or the article page)."""
+        self.causes.setdefault(item.id, {}).setdefault(where, cause)
+
+    @staticmethod
+    def no_page_cause(response: Response) -> str:
+        if response.status != 200:
+            return f"HTTP {response.status} at {response.url}"
+        return f"no article in page {response.url}"
 
     def fallback_to_source(self, item: Article) -> Iterator:
         """The text API gave nothing: a page body already read wins; a page already asked
         for is not fetched again; else the usual fallback to the source link."""
+        self.note(item, "text API", "no text for this code")
         if item.body_from == "source":
             self.stat("body/source")
             yield item
@@ -150,13 +180,19 @@ class ShareSpider(FeedSpider):
             self.stat("body/digest")
             yield replace(item, body_from="digest")
         else:
-            self.reasons[item.id] = "no text from the text API and no article page"
+            self.note(item, "article page", f"no article in page {item.source_url}")
+            self.reasons[item.id] = self.why(item.id)
             self.drop_no_body(item, self.reasons[item.id])
 
     def on_source_error(self, failure: Failure) -> None:
         item = failure.request.cb_kwargs["item"]
-        self.reasons[item.id] = f"source page failed ({failure.getErrorMessage()})"
+        self.note(item, "article page", describe_failure(failure))
+        self.reasons[item.id] = self.why(item.id)
         super().on_source_error(failure)
+
+    def why(self, item_id: str) -> str:
+        """Every body source's cause, e.g. ``article page: HTTP 404 at …; text API: no text …``."""
+        return "; ".join(f"{where}: {cause}" for where, cause in sorted(self.causes.get(item_id, {}).items()))
 
     # --- the report at the end -------------------------------------------------------------
     def item_scraped(self, item, response, spider) -> None:

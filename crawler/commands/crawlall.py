@@ -1,10 +1,10 @@
 """``scrapy crawlall``: every feed spider in one process, one summary at the end.
 
 This is what the scheduled job runs. It holds the output directory's run lock for the
-whole run (a second run exits 0 at once), and writes ``.finews/last-run.json`` only
-when the run changed the archive: a run with nothing new leaves every byte and mtime of
-the output tree as it was, so a site repository never sees a commit for it. The table on
-stdout (with timings) is printed every run.
+whole run (a second run exits 0 at once). Every run appends a line to
+``.finews/runs.jsonl``; ``.finews/last-run.json`` is written only when the run changed
+the archive or a feed failed: a quiet run leaves every byte and mtime of the site as it
+was, so a site repository never sees a commit for it. The table goes to stdout, once.
 """
 
 from __future__ import annotations
@@ -16,9 +16,13 @@ from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
+from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.conf import arglist_to_dict
 
+from crawler.arguments import ArgumentError, check_settings, check_spider, fail_usage
 from crawler.dates import run_now
+from crawler.history import append_run
+from crawler.quietlog import dumps_once
 from crawler.replay.server import ReplayServer, load_dataset
 from crawler.runlock import LockHeld, RunLock
 from crawler.storage import atomic_write
@@ -43,7 +47,8 @@ class Command(ScrapyCommand):
             "--replay",
             action="store_true",
             help="serve the bundled offline replay of the sources on 127.0.0.1 and crawl it "
-            "(its dates moved so the newest article is today)",
+            "(its dates moved by whole days so the newest article is yesterday: every "
+            "run on one day sees the same articles)",
         )
         parser.add_argument(
             "-a",
@@ -55,42 +60,55 @@ class Command(ScrapyCommand):
         )
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
-        super().process_options(args, opts)
+        """Everything checked before the crawler process (and its start-up log) exists."""
         try:
+            super().process_options(args, opts)
             self.spargs = arglist_to_dict(opts.spargs)
+        except UsageError as exc:
+            fail_usage("crawlall", str(exc))
         except ValueError:
-            raise UsageError("invalid -a value, use -a NAME=VALUE", print_help=False)
+            fail_usage("crawlall", "invalid -a value; expected -a NAME=VALUE")
+        if args:
+            fail_usage("crawlall", "crawlall takes no arguments; choose feeds with -s FINEWS_FEEDS=…")
+        loader = get_spider_loader(self.settings)
+        self.feeds = self.settings.getlist("FINEWS_FEEDS")
+        unknown = [n for n in self.feeds if n not in loader.list()]
+        if unknown or not self.feeds:
+            fail_usage("crawlall", f"-s FINEWS_FEEDS: unknown feed(s) {', '.join(unknown) or '(none)'}; "
+                                   f"expected names from: {', '.join(sorted(loader.list()))}")
+        try:
+            check_settings(self.settings)
+            for name in self.feeds:
+                check_spider(loader.load(name), self.spargs)
+        except ArgumentError as exc:
+            fail_usage("crawlall", str(exc))
         self.replay = None
-        if opts.replay:
-            today = run_now(self.settings.get("FINEWS_NOW"), self.settings.get("FINEWS_TIMEZONE"))
-            self.replay = ReplayServer(load_dataset(), rebase_to=today).start()
-            self.settings.set("FINEWS_REPLAY_URL", self.replay.url, priority="cmdline")
+        self.replay_wanted = opts.replay
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        root = self.settings.get("FINEWS_OUTPUT_DIR")
         try:
-            if args:
-                raise UsageError("crawlall takes no arguments; choose feeds with -s FINEWS_FEEDS=…")
-            root = self.settings.get("FINEWS_OUTPUT_DIR")
-            try:
-                lock = RunLock(Path(root) / LOCK).acquire()
-            except LockHeld as exc:
-                print(f"finews crawlall: {exc}; not starting")
-                return
-            try:
-                self.crawl_feeds(root)
-            finally:
-                lock.release()
+            lock = RunLock(Path(root) / LOCK).acquire()
+        except LockHeld as exc:
+            print(f"finews crawlall: {exc}; not starting")
+            return
+        try:
+            if self.replay_wanted:
+                self.start_replay()
+            self.crawl_feeds(root, self.feeds)
         finally:
+            lock.release()
             if self.replay is not None:
                 self.replay.stop()
 
-    def crawl_feeds(self, root: str) -> None:
+    def start_replay(self) -> None:
+        today = run_now(self.settings.get("FINEWS_NOW"), self.settings.get("FINEWS_TIMEZONE"))
+        self.replay = ReplayServer(load_dataset(), rebase_to=today).start()
+        self.settings.set("FINEWS_REPLAY_URL", self.replay.url, priority="cmdline")
+
+    def crawl_feeds(self, root: str, names: list[str]) -> None:
         assert self.crawler_process is not None
-        names = self.settings.getlist("FINEWS_FEEDS")
-        known = set(self.crawler_process.spider_loader.list())
-        unknown = [n for n in names if n not in known]
-        if unknown:
-            raise UsageError(f"unknown feed spider(s) in FINEWS_FEEDS: {', '.join(unknown)}")
+        dumps_once()
         started = time.monotonic()
         crawlers = []
         for name in names:
@@ -98,23 +116,28 @@ class Command(ScrapyCommand):
             crawlers.append(crawler)
             self.crawler_process.crawl(crawler, **self.spargs)
         self.crawler_process.start()
-        summaries = [feed_summary(c.spidercls.name, c.stats.get_stats()) for c in crawlers]
+        summaries = [feed_summary(c.spidercls.name, c.stats.get_stats() if c.stats else {})
+                     for c in crawlers]
         seconds = round(time.monotonic() - started, 2)
+        failed = [s["feed"] for s in summaries if feed_failed(s)]
+        if self.crawler_process.bootstrap_failed:
+            failed = failed or [c.spidercls.name for c in crawlers if c.stats is None] or names
         print(f"finews crawlall: {len(summaries)} feeds in {seconds} s")
         print(format_table(summaries))
-        if archive_changed(summaries):
-            report = {
-                "finished": run_now(self.settings.get("FINEWS_NOW"),
-                                    self.settings.get("FINEWS_TIMEZONE")).isoformat(),
-                "seconds": seconds,
-                "replay": bool(self.replay),
-                "feeds": summaries,
-            }
+        report = {
+            "finished": run_now(self.settings.get("FINEWS_NOW"),
+                                self.settings.get("FINEWS_TIMEZONE")).isoformat(),
+            "seconds": seconds,
+            "replay": bool(self.replay),
+            "failed": failed,
+            "feeds": summaries,
+        }
+        append_run(root, {"command": "crawlall", **report}, self.settings.getint("FINEWS_HEALTH_HISTORY"))
+        if archive_changed(summaries) or failed:
             atomic_write(root, LAST_RUN, json.dumps(report, ensure_ascii=False, indent=1))
             print(f"summary written to {root}/{LAST_RUN}")
         else:
             print(f"archive unchanged: {root}/{LAST_RUN} left as it was")
-        failed = [s["feed"] for s in summaries if feed_failed(s)]
-        if failed or self.crawler_process.bootstrap_failed:
-            print(f"FAILED: could not read the list of {', '.join(failed) or 'a feed'}")
+        if failed:
+            print(f"FAILED: could not read the list of {', '.join(failed)}")
             self.exitcode = 1

@@ -19,9 +19,11 @@ def _s(row: dict[str, Any], *keys: str) -> str:
 
 
 def info_code(code: str) -> str:
-    """The archive id of a media/market article: ``NW`` + the row's code."""
+    """The archive id of a media/market article: ``NW`` + the row's code; "" for no code."""
     code = code.strip()
-    return f"NW{code[2:]}" if code.upper().startswith("NW") else f"NW{code}"
+    if code.upper().startswith("NW"):
+        code = code[2:]
+    return f"NW{code}" if code.strip() else ""
 
 
 def row_signature(item: Article) -> str:

@@ -1,22 +1,34 @@
-"""``python -m crawler.replay [--port N] [--dataset FILE] [--latency S] [fault options]``: serve the replay.
+"""Serve the offline replay of the sources on 127.0.0.1, for FINEWS_REPLAY_URL.
 
-Fault options (crawler/replay/faults.py) make a share of answers fail the way the sources
-do, deterministically for a ``--seed``; e.g. ``--error-rate 0.2 --truncate-rate 0.05``.
+List times are moved by whole days so the newest article is yesterday (Beijing): a crawl
+at any hour keeps its posts. Fault options make a share of answers fail the way the
+sources do, the same way for the same --seed, e.g. --error-rate 0.2 --truncate-rate 0.05.
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from datetime import date, datetime
 
+from crawler.replay.dataset import BEIJING
 from crawler.replay.faults import Faults
 from crawler.replay.server import DEFAULT_DATASET, ReplayServer, load_dataset
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--dataset", default=str(DEFAULT_DATASET))
+    parser = argparse.ArgumentParser(prog="python -m crawler.replay", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--port", type=int, default=8765,
+                        help="port on 127.0.0.1; 0 picks a free one (default: %(default)s)")
+    parser.add_argument("--dataset", default=str(DEFAULT_DATASET),
+                        help="JSON dataset to serve (default: the bundled demo)")
+    dates = parser.add_mutually_exclusive_group()
+    dates.add_argument("--today", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                       help="move the dates so the newest article is the day before this one "
+                       "(default: today in Beijing)")
+    dates.add_argument("--no-rebase", action="store_true",
+                       help="serve the dataset's own dates (for a crawl with FINEWS_NOW pinned)")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds added to every response")
     faults = parser.add_argument_group("faults (shares of answers, 0..1; together at most 1)")
     faults.add_argument("--seed", type=int, default=0, help="same seed, same faults in the same places")
@@ -26,7 +38,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     faults.add_argument("--html-error-rate", type=float, default=0.0, help="HTML error page with status 200")
     faults.add_argument("--rc-error-rate", type=float, default=0.0, help='list with rc≠1 / code≠"1"')
     faults.add_argument("--slow-rate", type=float, default=0.0, help="answer after --slow-seconds")
-    faults.add_argument("--slow-seconds", type=float, default=1.0)
+    faults.add_argument("--slow-seconds", type=float, default=1.0,
+                        help="how long a slow answer waits (default: %(default)s)")
     faults.add_argument("--variant-rate", type=float, default=0.0,
                         help="lists as JSONP / without the JS wrapper's ';' (valid, not a failure)")
     faults.add_argument("--max-failures", type=int, default=2,
@@ -43,11 +56,18 @@ def faults_from(args: argparse.Namespace) -> Faults:
     )
 
 
+def rebase_day(args: argparse.Namespace) -> date | None:
+    """The day the dates are moved to end before, or None to serve them as they are."""
+    if args.no_rebase:
+        return None
+    return args.today or datetime.now(BEIJING).date()
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     faults = faults_from(args)
     server = ReplayServer(load_dataset(args.dataset), port=args.port, latency=args.latency,
-                          faults=faults).start()
+                          rebase_to=rebase_day(args), faults=faults).start()
     print(f"replay serving {args.dataset} at {server.url}  (FINEWS_REPLAY_URL={server.url})", flush=True)
     if faults.active:
         print(f"faults: {faults}", flush=True)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 MEDIA = [
     "石家庄日报", "21世纪经济报道", "长江日报", "上海证券报", "中国证券报", "证券时报",
@@ -133,6 +134,7 @@ def market_records(rng: random.Random, n: int, start: datetime, textapi: dict) -
 # List fields holding a Beijing wall-clock time, per dataset key (see rebase).
 _TIME_FIELDS = {"kuaixun": ("showtime", "ordertime"), "columns": ("showTime",), "market": ("datetime",)}
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def _list_rows(data: dict[str, Any]):
@@ -144,23 +146,28 @@ def _list_rows(data: dict[str, Any]):
                 yield row, fields
 
 
-def rebase(data: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """The dataset with every list time moved by whole days so its newest row is "today".
+def beijing_day(now: date) -> date:
+    """The Beijing calendar day of ``now``; a naive time is Beijing wall-clock already."""
+    if isinstance(now, datetime):
+        return (now.astimezone(BEIJING) if now.tzinfo else now).date()
+    return now
 
-    The newest row lands on ``now``'s date (Beijing wall-clock, naive), or the day before
-    when its time of day is still ahead of ``now``, so nothing is dated in the future (a
-    Jekyll build skips future posts). Whole days keep the result stable for the day: two
-    runs of the demo see the same rows and the second fetches nothing.
+
+def rebase(data: dict[str, Any], now: date) -> dict[str, Any]:
+    """The dataset with every list time moved by whole days so its newest row is on the day
+    before ``now``'s Beijing day.
+
+    Only the day counts, never the hour: every run on one day sees the same rows, so a
+    second run fetches nothing. The day before is the latest day that is past at every hour
+    of today (the crawler drops future rows, a Jekyll build skips future posts); the demo's
+    rows, under a day of them, stay inside the retention window.
     """
     data = json.loads(json.dumps(data))
     times = [datetime.strptime(row[f], _TIME_FORMAT) for row, fields in _list_rows(data)
              for f in fields[:1] if row.get(f)]
     if not times:
         return data
-    newest = max(times)
-    days = (now.date() - newest.date()).days
-    if newest + timedelta(days=days) > now.replace(tzinfo=None):
-        days -= 1
+    days = (beijing_day(now) - max(times).date()).days - 1
     shift = timedelta(days=days)
     for row, fields in _list_rows(data):
         for f in fields:

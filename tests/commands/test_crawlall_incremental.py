@@ -10,6 +10,7 @@ from crawler.replay.dataset import generate
 from tests.support import run_crawlall, tree_state
 
 NOW = "2026-11-20T12:00:00+08:00"
+RUNS = ".finews/runs.jsonl"
 SETTINGS = {"FINEWS_NOW": NOW}
 
 
@@ -41,6 +42,7 @@ def test_second_run_fetches_nothing_and_changes_nothing(replay, tmp_path):
     assert len(posts(tmp_path)) == 75
     assert first.counts["article"] > 0 and first.counts["textapi"] == 35
     before = tree_state(tmp_path)
+    history = before.pop(RUNS)[0].decode().splitlines()
 
     second = replay(data)
     started = time.monotonic()
@@ -48,7 +50,9 @@ def test_second_run_fetches_nothing_and_changes_nothing(replay, tmp_path):
     print(f"first run {first_seconds:.2f} s, second run {time.monotonic() - started:.2f} s")
     assert second.counts["article"] == 0 and second.counts["textapi"] == 0
     assert second.counts["list"] > 0
-    assert tree_state(tmp_path) == before  # bytes and mtimes, .finews/ included
+    after = tree_state(tmp_path)
+    assert after.pop(RUNS)[0].decode().splitlines()[:-1] == history  # one line added: the run
+    assert after == before  # bytes and mtimes, the rest of .finews/ included
     assert "archive unchanged" in proc.stdout
     report = json.loads((tmp_path / ".finews/last-run.json").read_text(encoding="utf-8"))
     assert [f["new"] for f in report["feeds"]] == [40, 20, 15]  # the last run that changed it

@@ -93,12 +93,26 @@ def test_retire_moves_only_posts_before_the_cut(tmp_path):
     assert sorted(p.name for p in (tmp_path / "_posts").iterdir()) == ["-BROKEN.md", "2026-11-18-E.md"]
 
 
+def list_times(data) -> list[str]:
+    return ([t for r in data["kuaixun"] for t in (r["showtime"], r["ordertime"])]
+            + [r["showTime"] for rows in data["columns"].values() for r in rows]
+            + [r["datetime"] for rows in data["market"].values() for r in rows])
+
+
 def test_rebase_moves_whole_days_and_never_into_the_future():
     data = generate(seed=3, emnews=5, media=3, market=1)
     newest = data["kuaixun"][0]["showtime"]  # 2026-11-20 08:59:xx
-    after = rebase(data, datetime(2026, 11, 25, 15, 0, tzinfo=BJ))
-    assert after["kuaixun"][0]["showtime"] == "2026-11-25" + newest[10:]
-    before = rebase(data, datetime(2026, 11, 25, 8, 0, tzinfo=BJ))
-    assert before["kuaixun"][0]["showtime"] == "2026-11-24" + newest[10:]
-    assert after["columns"]["350"][0]["showTime"][:10] == "2026-11-25"
+    hours = [datetime(2026, 11, 25, h, m, tzinfo=BJ) for h, m in ((0, 0), (8, 0), (15, 0), (23, 59))]
+    rebased = [rebase(data, now) for now in hours]
+    assert all(r == rebased[0] for r in rebased)  # the day decides, not the hour
+    assert rebased[0]["kuaixun"][0]["showtime"] == "2026-11-24" + newest[10:]
+    assert rebased[0]["columns"]["350"][0]["showTime"][:10] == "2026-11-24"
+    assert max(list_times(rebased[0])) < "2026-11-25 00:00:00"  # in the past even at midnight
+    assert int(rebased[0]["kuaixun"][0]["sort"]) == int(data["kuaixun"][0]["sort"]) + 4 * 86_400_000
     assert data["kuaixun"][0]["showtime"] == newest  # the input is left alone
+
+
+def test_rebase_takes_the_beijing_day_of_now():
+    data = generate(seed=3, emnews=5, media=3, market=1)
+    utc_evening = datetime(2026, 11, 24, 20, 0, tzinfo=ZoneInfo("UTC"))  # 04:00 on the 25th in Beijing
+    assert rebase(data, utc_evening) == rebase(data, date(2026, 11, 25))

@@ -1,0 +1,62 @@
+"""``scrapy crawl NAME``, with finews' checks and exit codes.
+
+Scrapy's own command starts the crawl whatever its arguments, and exits 0 when a list
+could not be read. This one checks every ``-s``/``-a`` value first (one line, exit 2) and
+exits 1 when the run failed: a feed's list unreadable, a ``share`` target unresolved.
+Like ``crawlall`` it prints the summary table on stdout and appends the run to
+``.finews/runs.jsonl``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from scrapy.commands.crawl import Command as ScrapyCrawl
+from scrapy.exceptions import UsageError
+from scrapy.spiderloader import get_spider_loader
+
+from crawler.arguments import ArgumentError, check_settings, check_spider, fail_usage
+from crawler.dates import run_now
+from crawler.history import append_run
+from crawler.summary import feed_summary, format_table, run_failed
+
+
+class Command(ScrapyCrawl):
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        """Everything checked before the crawler process (and its start-up log) exists."""
+        try:
+            super().process_options(args, opts)
+            check_settings(self.settings)
+        except (UsageError, ArgumentError) as exc:
+            fail_usage("crawl", str(exc))
+        if len(args) != 1:
+            fail_usage("crawl", "expected one spider name, e.g. scrapy crawl emnews (see scrapy list)")
+        loader = get_spider_loader(self.settings)
+        known = loader.list()
+        if args[0] not in known:
+            fail_usage("crawl", f"unknown spider {args[0]!r}; expected one of {', '.join(sorted(known))}")
+        try:
+            check_spider(loader.load(args[0]), opts.spargs)
+        except ArgumentError as exc:
+            fail_usage("crawl", str(exc))
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.crawler_process is not None
+        spidercls = self.crawler_process.spider_loader.load(args[0])
+        crawler = self._create_crawler(spidercls)
+        started = time.monotonic()
+        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.start()
+        summary = feed_summary(args[0], crawler.stats.get_stats() if crawler.stats else {})
+        failed = self.crawler_process.bootstrap_failed or run_failed(summary)
+        print(format_table([summary]))
+        append_run(self.settings.get("FINEWS_OUTPUT_DIR"), {
+            "command": "crawl",
+            "finished": run_now(self.settings.get("FINEWS_NOW"), self.settings.get("FINEWS_TIMEZONE")).isoformat(),
+            "seconds": round(time.monotonic() - started, 2),
+            "failed": [args[0]] if failed else [],
+            "feeds": [summary],
+        }, self.settings.getint("FINEWS_HEALTH_HISTORY"))
+        if failed:
+            self.exitcode = 1
