@@ -71,6 +71,10 @@ FINEWS_RECHECK_MINUTES = 30
 # A row dropped after its body was fetched (no_body, bad_date, …) is not fetched again
 # while its row stays the same, for this many hours; a changed row is fetched at once.
 FINEWS_DROP_RETRY_HOURS = 24
+# One run writes an archive at a time (.finews/lock): `scrapy crawl` waits this long for a
+# run holding it (a scheduled crawlall takes a minute or two), then gives up with exit 1.
+# crawlall itself never waits: an overlapping scheduled run is pointless.
+FINEWS_LOCK_WAIT_SECONDS = 600.0
 # Lines kept in .finews/runs.jsonl, the run history (one line per run).
 FINEWS_HEALTH_HISTORY = 5000
 

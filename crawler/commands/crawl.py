@@ -4,13 +4,17 @@ Scrapy's own command starts the crawl whatever its arguments, and exits 0 when a
 could not be read. This one checks every ``-s``/``-a`` value first (one line, exit 2) and
 exits 1 when the run failed: a feed's list unreadable, a ``share`` target unresolved.
 Like ``crawlall`` it prints the summary table on stdout and appends the run to
-``.finews/runs.jsonl``.
+``.finews/runs.jsonl``. It holds the archive's run lock while it works, waiting up to
+``FINEWS_LOCK_WAIT_SECONDS`` for a run that holds it (crawler/runlock.py says why).
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
+import sys
 import time
+from pathlib import Path
 
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
@@ -19,7 +23,10 @@ from scrapy.spiderloader import get_spider_loader
 from crawler.arguments import ArgumentError, check_settings, check_spider, fail_usage
 from crawler.dates import run_now
 from crawler.history import append_run
+from crawler.runlock import LOCK, LockHeld, wait_for_lock
 from crawler.summary import feed_summary, format_table, run_failed
+
+logger = logging.getLogger("finews.lock")
 
 
 class Command(ScrapyCrawl):
@@ -44,18 +51,34 @@ class Command(ScrapyCrawl):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.crawler_process is not None
         spidercls = self.crawler_process.spider_loader.load(args[0])
+        root = self.settings.get("FINEWS_OUTPUT_DIR")
+        wait = self.settings.getfloat("FINEWS_LOCK_WAIT_SECONDS")
+        try:
+            lock = wait_for_lock(Path(root) / LOCK, wait, logger.info)
+        except LockHeld as exc:
+            print(f"finews crawl: {exc}; not starting", file=sys.stderr)
+            self.exitcode = 1
+            return
+        try:
+            self.crawl(spidercls, args[0], opts.spargs, root)
+        finally:
+            lock.release()
+
+    def crawl(self, spidercls: type, name: str, spargs: dict, root: str) -> None:
+        """Run the spider, print its summary, record the run; exit code 1 when it failed."""
+        assert self.crawler_process is not None
         crawler = self._create_crawler(spidercls)
         started = time.monotonic()
-        self.crawler_process.crawl(crawler, **opts.spargs)
+        self.crawler_process.crawl(crawler, **spargs)
         self.crawler_process.start()
-        summary = feed_summary(args[0], crawler.stats.get_stats() if crawler.stats else {})
+        summary = feed_summary(name, crawler.stats.get_stats() if crawler.stats else {})
         failed = self.crawler_process.bootstrap_failed or run_failed(summary)
         print(format_table([summary]))
-        append_run(self.settings.get("FINEWS_OUTPUT_DIR"), {
+        append_run(root, {
             "command": "crawl",
             "finished": run_now(self.settings.get("FINEWS_NOW"), self.settings.get("FINEWS_TIMEZONE")).isoformat(),
             "seconds": round(time.monotonic() - started, 2),
-            "failed": [args[0]] if failed else [],
+            "failed": [name] if failed else [],
             "feeds": [summary],
         }, self.settings.getint("FINEWS_HEALTH_HISTORY"))
         if failed:

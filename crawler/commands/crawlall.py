@@ -24,12 +24,11 @@ from crawler.dates import run_now
 from crawler.history import append_run
 from crawler.quietlog import dumps_once
 from crawler.replay.server import ReplayServer, load_dataset
-from crawler.runlock import LockHeld, RunLock
+from crawler.runlock import LOCK, LockHeld, RunLock
 from crawler.storage import atomic_write
 from crawler.summary import archive_changed, feed_failed, feed_summary, format_table
 
 LAST_RUN = ".finews/last-run.json"
-LOCK = ".finews/lock"
 
 
 class Command(ScrapyCommand):
