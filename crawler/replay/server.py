@@ -14,6 +14,11 @@ HTML error page with status 200 or a list with ``rc≠1``/``code≠"1"``, and so
 JSONP or without the JS wrapper's ``;``; ``faults`` in the counters says how many of each
 were served.
 
+With ``hold_after=K`` the first K article-page and text-API requests are answered and
+every later one is held (not answered) until ``release()``: a crawl then stops after
+exactly K bodies, so a test can interrupt it at a known point. ``held`` (an attribute,
+and in the counters) says how many requests are waiting.
+
 ``/_replay/counts`` answers the counters as JSON (``?paths=1`` adds ``served``: every
 request's kind and path, in order) and ``/_replay/reset`` zeroes them: a benchmark running the replay in another process
 reads from the server side how many requests of each kind a crawl made, and how fast and
@@ -27,7 +32,7 @@ import re
 import threading
 import time
 from collections import Counter, defaultdict
-from datetime import datetime
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -39,6 +44,7 @@ from crawler.replay.dataset import rebase
 _KUAIXUN = re.compile(r"^/kuaixun/v1/getlist_(?P<column>\d+)_ajaxResult_(?P<size>\d+)_(?P<page>\d+)_\.html$")
 DEFAULT_DATASET = Path(__file__).with_name("data") / "demo.json"
 CONTROL = "/_replay/"
+HOLD_KINDS = frozenset({"article", "textapi"})  # what hold_after counts and holds
 
 
 def peak_rate(times: list[float], window: float = 1.0) -> int:
@@ -78,10 +84,13 @@ def _page(rows: list, size: int, page: int) -> list:
 class Replay:
     """The routing and the counters, independent of the HTTP plumbing (easy to test)."""
 
-    def __init__(self, dataset: dict[str, Any], latency: float = 0.0, faults: F.Faults | None = None):
+    def __init__(self, dataset: dict[str, Any], latency: float = 0.0, faults: F.Faults | None = None,
+                 hold_after: int | None = None):
         self.dataset = dataset
         self.latency = latency
         self.faults = faults or F.Faults()
+        self.hold_after = hold_after
+        self._released = threading.Event()
         self._lock = threading.Lock()
         self.reset()
 
@@ -96,6 +105,8 @@ class Replay:
             self.faults_served: Counter[str] = Counter()
             self.attempts: Counter[str] = Counter()
             self.failures: Counter[str] = Counter()
+            self.bodies_let_through = 0
+            self.held = 0
 
     def count(self, kind: str, path: str) -> None:
         with self._lock:
@@ -131,6 +142,8 @@ class Replay:
             data: dict[str, Any] = {"counts": dict(self.counts), "hosts": hosts}
             if self.faults.active:
                 data["faults"] = dict(self.faults_served)
+            if self.hold_after is not None:
+                data["held"] = self.held
             if with_paths:
                 data["served"] = list(self.served)
         return data
@@ -152,6 +165,8 @@ class Replay:
         path = "/" + path
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         kind, reply = self.route(host, path, query)
+        if kind in HOLD_KINDS and self.hold_after is not None:
+            self.wait_turn()
         if self.faults.active:
             key = F.fault_key(raw_path)
             if kind == "list" and self.faults.variant(key):
@@ -159,6 +174,21 @@ class Replay:
             reply = self.inject(key, kind, path, reply)
         self.count(kind, raw_path)
         return reply
+
+    def wait_turn(self) -> None:
+        """Let the first ``hold_after`` body requests through; block later ones until release()."""
+        with self._lock:
+            if self._released.is_set() or self.bodies_let_through < self.hold_after:
+                self.bodies_let_through += 1
+                return
+            self.held += 1
+        self._released.wait()
+        with self._lock:
+            self.held -= 1
+
+    def release(self) -> None:
+        """Answer every held request, and every later one, as usual."""
+        self._released.set()
 
     def inject(self, key: str, kind: str, path: str, reply: Reply) -> Reply:
         """The fault (if any) this answer of ``key`` gets instead of ``reply``; counted."""
@@ -294,10 +324,11 @@ class ReplayServer:
     """The replay on 127.0.0.1 in a background thread: ``with ReplayServer(data) as s: s.url``."""
 
     def __init__(self, dataset: dict[str, Any], port: int = 0, latency: float = 0.0,
-                 rebase_to: datetime | None = None, faults: F.Faults | None = None):
-        if rebase_to is not None:  # list times moved so the newest row is "today" (demo)
+                 rebase_to: date | None = None, faults: F.Faults | None = None,
+                 hold_after: int | None = None):
+        if rebase_to is not None:  # list times moved by whole days to end the day before (demo)
             dataset = rebase(dataset, rebase_to)
-        self.replay = Replay(dataset, latency=latency, faults=faults)
+        self.replay = Replay(dataset, latency=latency, faults=faults, hold_after=hold_after)
         self.httpd = _HTTPServer(("127.0.0.1", port), _Handler)
         self.httpd.replay = self.replay
         self._thread: threading.Thread | None = None
@@ -321,6 +352,7 @@ class ReplayServer:
         return self
 
     def stop(self) -> None:
+        self.replay.release()  # no handler thread is left waiting
         self.httpd.shutdown()
         self.httpd.server_close()
 

@@ -38,6 +38,7 @@ def test_since_skips_older_rows_and_stops_paging(replay, tmp_path):
 def test_bad_argument_is_a_clear_error(replay, tmp_path, arg):
     server = replay(generate(seed=3, emnews=5, media=0, market=0))
     proc = run_crawl("emnews", server.url, tmp_path, arg, settings=THEN, check=False)
-    assert proc.returncode != 0 or "expected" in proc.stderr
+    assert proc.returncode == 2  # a usage error: refused before the crawl starts
     assert "expected" in proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
     assert server.counts["list"] == 0 and written(tmp_path) == []

@@ -60,13 +60,14 @@ def test_a_file_of_codes_and_links_reports_what_it_could_not_archive(replay, tmp
     names.write_text(f"# one-off backfill\n{CODE}\nhttp://{PAGE}\nNW202611240000000404\nnot-a-code\n",
                      encoding="utf-8")
     out = tmp_path / "site"
-    proc = run_crawl("share", server.url, out, f"file={names}", settings=ON_THE_DAY)
+    proc = run_crawl("share", server.url, out, f"file={names}", settings=ON_THE_DAY, check=False)
+    assert proc.returncode == 1  # what was asked for was not all archived
     assert [p.name for p in (out / "_posts").iterdir()] == [f"2026-11-24-{CODE}.md"]
     unresolved = [line.split("unresolved: ", 1)[1] for line in proc.stderr.splitlines()
                   if "unresolved: " in line]
     assert len(unresolved) == 2
     assert unresolved[0].startswith("not-a-code: not an info code")
-    assert unresolved[1].startswith("NW202611240000000404: ")
+    assert unresolved[1].startswith("NW202611240000000404: article page: HTTP 404 at ")
     assert "'finews/share/unresolved': 2" in proc.stderr
     # One page request per article (the link names the same article as the code): a page
     # already missing is not asked for again when the text API has nothing either.
@@ -145,4 +146,44 @@ def test_share_archive_repairs_broken_posts_and_leaves_current_ones_alone(replay
         post = frontmatter.loads(path.read_text(encoding="utf-8"))
         assert str(post["date"]).endswith(" +0800") and post["categories"] == "emnews", path.name
     assert "unresolved: " not in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+# --- what the share spider must not do ---------------------------------------------------------
+def test_a_retired_id_asked_for_again_is_not_written_back(replay, tmp_path):
+    """share fetches what it is told to (no list verdict stops a retired id): the archive
+    pipeline is what keeps an id retired to old_post/ out of _posts/."""
+    from tests.support import crawl_stats, tree_state
+
+    retired = tmp_path / "old_post" / f"2026-11-24-{CODE}.md"
+    retired.parent.mkdir(parents=True)
+    retired.write_text(EXPECTED.replace("分享链接测试稿", "退役时的标题"), encoding="utf-8")
+    before = tree_state(tmp_path / "old_post")
+    server = replay(dataset())
+    proc = run_crawl("share", server.url, tmp_path, f"codes={CODE}", settings=ON_THE_DAY)
+    assert (server.counts["article"], server.counts["textapi"]) == (1, 1)  # it did reach the pipeline
+    assert not list(tmp_path.glob(f"_posts/*{CODE}*"))
+    assert tree_state(tmp_path / "old_post") == before  # same bytes, same mtime
+    assert crawl_stats(proc.stderr)["finews/skipped/retired"] == 1
+
+
+def test_a_failed_page_is_not_fetched_again_when_the_text_api_has_nothing(replay, tmp_path):
+    from crawler.replay.server import Reply
+    from crawler.settings import RETRY_TIMES
+
+    server = replay(dataset(with_text=False))
+    route = server.replay.route
+
+    def page_always_busy(host, path, query):
+        kind, reply = route(host, path, query)
+        return (kind, Reply(503, "text/html", "busy")) if host + path == PAGE else (kind, reply)
+
+    server.replay.route = page_always_busy
+    # Unresolved, so the run may fail (exit 1): what is checked is what it asked for.
+    proc = run_crawl("share", server.url, tmp_path, f"codes={CODE}", settings=ON_THE_DAY, check=False)
+    page_requests = sum(n for path, n in server.replay.paths.items() if PAGE in path)
+    assert page_requests == 1 + RETRY_TIMES  # the page's retries, and no second round of them
+    assert server.counts["textapi"] == 1
+    assert not (tmp_path / "_posts").exists()
+    assert f"unresolved: {CODE}: " in proc.stderr
     assert "Traceback" not in proc.stderr
