@@ -31,6 +31,14 @@ def copy_site_skeleton(dest: Path) -> Path:
     return dest
 
 
+def checkout_files(*paths: str) -> list[str]:
+    """The files a fresh clone would hold (tracked or new, not ignored) under ``paths``,
+    relative to ROOT."""
+    out = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-co", "--exclude-standard", "-z", *paths],
+                         capture_output=True, check=True).stdout.decode()
+    return [name for name in out.split("\0") if name and (ROOT / name).is_file()]
+
+
 def fixture_text(*parts: str) -> str:
     return FIXTURES.joinpath(*parts).read_text(encoding="utf-8")
 
