@@ -22,7 +22,7 @@ from bench.harness import (  # noqa: E402
     write_json,
 )
 from bench.sequential import run_sequential  # noqa: E402
-from crawler.profiles import PROFILES  # noqa: E402
+from crawler.net.profiles import PROFILES  # noqa: E402
 from crawler.replay.dataset import BASE_TIME  # noqa: E402
 
 PER_HOST = PROFILES["backfill"]["FINEWS_HOST_CONCURRENCY"]

@@ -18,7 +18,7 @@ FINEWS_SITE_BASE = "//finews.withounder.com"
 # Link written in a media/market post's <...> line; {code} is the info code (NW...).
 FINEWS_SHARE_URL = "http://choicewzp1.eastmoney.com/html_News/NewsShare.html?infoCode={code}"
 # Empty: talk to the real sources. Set to http://127.0.0.1:PORT to send every request
-# to a replay server instead (see crawler/middlewares.py and crawler/replay/).
+# to a replay server instead (see crawler/net/middlewares.py and crawler/replay/).
 FINEWS_REPLAY_URL = ""
 
 # --- rolling 7x24 news (spider emnews) -------------------------------------------------
@@ -79,18 +79,18 @@ FINEWS_LOCK_WAIT_SECONDS = 600.0
 FINEWS_HEALTH_HISTORY = 5000
 
 EXTENSIONS = {
-    "crawler.tuning.ProcessTuning": 0,
-    "crawler.extensions.ArchiveState": 100,
-    "crawler.extensions.ErrorCount": 110,
-    "crawler.progress.CrawlProgress": 600,
+    "crawler.run.tuning.ProcessTuning": 0,
+    "crawler.run.extensions.ArchiveState": 100,
+    "crawler.run.extensions.ErrorCount": 110,
+    "crawler.run.progress.CrawlProgress": 600,
 }
-# Live progress per feed (crawler/progress.py): a display on a terminal, else a log line.
+# Live progress per feed (crawler/run/progress.py): a display on a terminal, else a log line.
 FINEWS_PROGRESS = True
 # Seconds between a feed's progress log lines when stderr is not a terminal (cron).
 FINEWS_PROGRESS_SECONDS = 30.0
 
 # Young-generation GC threshold of a crawl process, whose start-up heap is also frozen
-# (crawler/tuning.py; the interpreter's default is 700); 0 leaves the collector alone.
+# (crawler/run/tuning.py; the interpreter's default is 700); 0 leaves the collector alone.
 FINEWS_GC_THRESHOLD = 5000
 
 ITEM_PIPELINES = {
@@ -100,8 +100,8 @@ ITEM_PIPELINES = {
 }
 
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.ReplayMiddleware": 50,
-    "crawler.middlewares.RetryBackoffMiddleware": 60,
+    "crawler.net.middlewares.ReplayMiddleware": 50,
+    "crawler.net.middlewares.RetryBackoffMiddleware": 60,
 }
 
 # Every request and item a callback yields passes each spider middleware; these three do
@@ -119,7 +119,7 @@ SPIDER_MIDDLEWARES = {
 REFERRER_POLICY = "no-referrer"
 
 FEED_EXPORTERS = {
-    "jekyll": "crawler.exporters.JekyllPostExporter",
+    "jekyll": "crawler.archive.exporters.JekyllPostExporter",
 }
 
 # --- politeness ------------------------------------------------------------------------
@@ -140,15 +140,15 @@ DEFAULT_REQUEST_HEADERS = {
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 # Per source host, for the whole process (crawlall runs one crawler per feed and feeds
-# share hosts; see crawler/hostgate.py): at most this many requests open at once, and
+# share hosts; see crawler/net/hostgate.py): at most this many requests open at once, and
 # starts at least FINEWS_HOST_INTERVAL s apart: 4 requests/second, documented as a cap of
 # 5 in any second (18,000/hour; margin for jitter), well under the ~45,000/hour reported
 # to get a client banned.
 FINEWS_HOST_CONCURRENCY = 4
 FINEWS_HOST_INTERVAL = 0.25
 DOWNLOAD_HANDLERS = {
-    "http": "crawler.hostgate.HostGateHandler",
-    "https": "crawler.hostgate.HostGateHandler",
+    "http": "crawler.net.hostgate.HostGateHandler",
+    "https": "crawler.net.hostgate.HostGateHandler",
 }
 # A source answer taking longer is treated as failed and retried: real answers take well
 # under a second, and a run every 5 minutes cannot wait on one request much longer.
@@ -171,7 +171,7 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # Seconds before retry n: FINEWS_RETRY_BACKOFF * 2**(n-1) (1, 2, 4 s), jittered ±50 %,
-# at most FINEWS_RETRY_BACKOFF_MAX (crawler.middlewares.RetryBackoffMiddleware). Scrapy
+# at most FINEWS_RETRY_BACKOFF_MAX (crawler.net.middlewares.RetryBackoffMiddleware). Scrapy
 # itself retries at once, which is the worst thing to do to an overloaded source.
 FINEWS_RETRY_BACKOFF = 1.0
 FINEWS_RETRY_BACKOFF_MAX = 30.0
@@ -205,7 +205,7 @@ FEED_EXPORT_ENCODING = "utf-8"
 # Feed spiders `scrapy crawlall` runs, in one process.
 FINEWS_FEEDS = ["emnews", "media", "market"]
 
-# Run profile (crawler/profiles.py): "default" is this file as it is (the scheduled job);
+# Run profile (crawler/net/profiles.py): "default" is this file as it is (the scheduled job);
 # "backfill" reads every list page, up to 8 requests at once per host and no delay.
 FINEWS_PROFILE = "default"
-ADDONS = {"crawler.profiles.ProfileAddon": 0}
+ADDONS = {"crawler.net.profiles.ProfileAddon": 0}

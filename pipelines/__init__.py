@@ -7,8 +7,8 @@ import logging
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from crawler.exporters import ID_RE
-from crawler.extensions import ArchiveState
+from crawler.archive.exporters import ID_RE
+from crawler.run.extensions import ArchiveState
 
 logger = logging.getLogger("finews.drops")
 

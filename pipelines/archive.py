@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from itemadapter import ItemAdapter
 
-from crawler.exporters import ExportError, render_category_page, render_post
-from crawler.extensions import ArchiveState
-from crawler.storage import UnsafePathError, atomic_write, resolve_inside
+from crawler.archive.exporters import ExportError, render_category_page, render_post
+from crawler.run.extensions import ArchiveState
+from crawler.archive.storage import UnsafePathError, atomic_write, resolve_inside
 from pipelines import Dropper
 
 
@@ -24,7 +24,7 @@ class ArchivePipeline(Dropper):
         self.site_base = self.settings.get("FINEWS_SITE_BASE")
         self.state = self.crawler.get_extension(ArchiveState)
         if self.state is None:
-            raise RuntimeError("ArchivePipeline needs the crawler.extensions.ArchiveState extension")
+            raise RuntimeError("ArchivePipeline needs the crawler.run.extensions.ArchiveState extension")
         self.pages_seen: set[str] = set()
 
     def process_item(self, item):

@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from itemadapter import ItemAdapter
 
-from crawler.dates import parse_published, run_now
-from crawler.exporters import EMNEWS, EMNEWS_TAG
-from crawler.slugs import SlugRegistry
-from crawler.text import clean_body, clean_title, protect_liquid, strip_headline
+from crawler.archive.dates import parse_published, run_now
+from crawler.archive.exporters import EMNEWS, EMNEWS_TAG
+from crawler.archive.slugs import SlugRegistry
+from crawler.archive.text import clean_body, clean_title, protect_liquid, strip_headline
 from pipelines import Dropper
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from itemadapter import ItemAdapter
 
-from crawler.exporters import ID_RE
-from crawler.items import FEEDS
+from crawler.archive.exporters import ID_RE
+from crawler.archive.items import FEEDS
 from pipelines import Dropper
 
 

@@ -17,10 +17,10 @@ from scrapy.http import Response
 from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
-from crawler.dates import parse_published
-from crawler.extensions import ArchiveState
-from crawler.failures import describe_failure, failure_reason
-from crawler.items import Article
+from crawler.archive.dates import parse_published
+from crawler.run.extensions import ArchiveState
+from crawler.net.failures import describe_failure, failure_reason
+from crawler.archive.items import Article
 from crawler.parsers import SourceError
 from crawler.parsers.article import ArticlePage, parse_article
 from crawler.parsers.textapi import parse_text_api

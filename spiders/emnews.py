@@ -8,7 +8,7 @@ from dataclasses import replace
 import scrapy
 from scrapy.http import Response
 
-from crawler.items import Article
+from crawler.archive.items import Article
 from crawler.parsers.lists import parse_kuaixun
 from crawler.parsers.rows import from_kuaixun
 from spiders.base import FeedSpider

@@ -19,10 +19,10 @@ from scrapy import signals
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.exporters import EMNEWS
-from crawler.failures import describe_failure
-from crawler.items import Article
-from crawler.targets import (
+from crawler.archive.exporters import EMNEWS
+from crawler.net.failures import describe_failure
+from crawler.archive.items import Article
+from crawler.parsers.targets import (
     NotNews, TargetError, archive_posts, from_post, from_text, read_lines, split_codes, split_urls,
 )
 from spiders.base import NO_ARTICLE_STATUSES, FeedSpider

@@ -5,7 +5,7 @@ could not be read. This one checks every ``-s``/``-a`` value first (one line, ex
 exits 1 when the run failed: a feed's list unreadable, a ``share`` target unresolved.
 Like ``crawlall`` it prints the summary table on stdout and appends the run to
 ``.finews/runs.jsonl``. It holds the archive's run lock while it works, waiting up to
-``FINEWS_LOCK_WAIT_SECONDS`` for a run that holds it (crawler/runlock.py says why).
+``FINEWS_LOCK_WAIT_SECONDS`` for a run that holds it (crawler/run/runlock.py says why).
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 
-from crawler.arguments import ArgumentError, check_settings, check_spider, fail_usage
-from crawler.dates import run_now
-from crawler.history import append_run
-from crawler.runlock import LOCK, LockHeld, wait_for_lock
-from crawler.summary import feed_summary, format_table, run_failed
+from crawler.run.arguments import ArgumentError, check_settings, check_spider, fail_usage
+from crawler.archive.dates import run_now
+from crawler.run.history import append_run
+from crawler.run.runlock import LOCK, LockHeld, wait_for_lock
+from crawler.run.summary import feed_summary, format_table, run_failed
 
 logger = logging.getLogger("finews.lock")
 

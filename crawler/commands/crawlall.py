@@ -19,14 +19,14 @@ from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.conf import arglist_to_dict
 
-from crawler.arguments import ArgumentError, check_settings, check_spider, fail_usage
-from crawler.dates import run_now
-from crawler.history import append_run
-from crawler.quietlog import dumps_once
+from crawler.run.arguments import ArgumentError, check_settings, check_spider, fail_usage
+from crawler.archive.dates import run_now
+from crawler.run.history import append_run
+from crawler.run.quietlog import dumps_once
 from crawler.replay.server import ReplayServer, load_dataset
-from crawler.runlock import LOCK, LockHeld, RunLock
-from crawler.storage import atomic_write
-from crawler.summary import archive_changed, feed_failed, feed_summary, format_table
+from crawler.run.runlock import LOCK, LockHeld, RunLock
+from crawler.archive.storage import atomic_write
+from crawler.run.summary import archive_changed, feed_failed, feed_summary, format_table
 
 LAST_RUN = ".finews/last-run.json"
 

@@ -6,7 +6,7 @@ import hashlib
 from dataclasses import replace
 from typing import Any
 
-from crawler.items import Article
+from crawler.archive.items import Article
 
 
 def _s(row: dict[str, Any], *keys: str) -> str:

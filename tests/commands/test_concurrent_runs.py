@@ -9,10 +9,10 @@ import time
 
 import pytest
 
-from crawler.index import ArchiveIndex
+from crawler.archive.index import ArchiveIndex
 from crawler.parsers.rows import info_code
 from crawler.replay.dataset import generate
-from crawler.runlock import LOCK, RunLock
+from crawler.run.runlock import LOCK, RunLock
 from tests.support import LOOPBACK, ROOT, run_crawl
 
 NOW = "2026-11-20T12:00:00+08:00"

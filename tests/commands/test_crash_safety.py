@@ -11,7 +11,7 @@ import time
 import frontmatter
 
 from crawler.replay.dataset import generate
-from crawler.storage import TEMP_DIR
+from crawler.archive.storage import TEMP_DIR
 from tests.support import LOOPBACK, ROOT, run_crawlall
 
 ARTICLES = 60

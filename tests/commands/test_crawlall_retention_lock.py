@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from crawler.runlock import LockHeld, RunLock
+from crawler.run.runlock import LockHeld, RunLock
 from tests.support import ROOT, run_crawlall, tree_state
 
 
@@ -69,7 +69,7 @@ def test_second_run_exits_0_at_once_while_the_lock_is_held(replay, tmp_path):
 def test_lock_of_a_killed_run_does_not_block(replay, tmp_path):
     lock = tmp_path / ".finews" / "lock"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from crawler.runlock import RunLock; "
+        [sys.executable, "-c", "import sys, time; from crawler.run.runlock import RunLock; "
          f"RunLock({str(lock)!r}).acquire(); print('held', flush=True); time.sleep(120)"],
         cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:

@@ -1,4 +1,4 @@
-"""Live progress (crawler/progress.py): a rich display on a terminal, log lines off one."""
+"""Live progress (crawler/run/progress.py): a rich display on a terminal, log lines off one."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from crawler.progress import Counts, describe, read_counts
+from crawler.run.progress import Counts, describe, read_counts
 from crawler.replay.dataset import generate
 from tests.support import LOOPBACK, ROOT, run_crawl
 

@@ -6,12 +6,12 @@ import os
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from crawler.dates import run_now
-from crawler.freshness import Policy, verdict
-from crawler.index import ArchiveIndex, Entry, describe_post
-from crawler.items import Article
+from crawler.archive.dates import run_now
+from crawler.run.freshness import Policy, verdict
+from crawler.archive.index import ArchiveIndex, Entry, describe_post
+from crawler.archive.items import Article
 from crawler.replay.dataset import generate, rebase
-from crawler.retention import cutoff_date, retire
+from crawler.archive.retention import cutoff_date, retire
 
 BJ = ZoneInfo("Asia/Shanghai")
 FLASH = "---\nlayout: post\ntitle: \"t\"\ndate: 2026-11-20 11:00:00 +0800\ncategories: emnews\ntags: x\n---\n\nd"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.dates import parse_published
+from crawler.archive.dates import parse_published
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 import frontmatter
 import pytest
 
-from crawler.exporters import ExportError, JekyllPostExporter, render_category_page, render_post
-from crawler.items import Article
-from crawler.text import clean_title
+from crawler.archive.exporters import ExportError, JekyllPostExporter, render_category_page, render_post
+from crawler.archive.items import Article
+from crawler.archive.text import clean_title
 
 BJ = ZoneInfo("Asia/Shanghai")
 WHEN = datetime(2026, 11, 20, 9, 5, 7, tzinfo=BJ)
@@ -121,7 +121,7 @@ def test_feed_exporter_writes_one_json_line_per_post(tmp_path):
     ("Yes", '"Yes"'), ("null", '"null"'), ("- x", '"- x"'), ('a "b" \\c: d', '"a \\"b\\" \\\\c: d"'),
 ])
 def test_categories_and_tags_are_plain_unless_yaml_would_misread_them(value, written):
-    from crawler.exporters import yaml_scalar
+    from crawler.archive.exporters import yaml_scalar
 
     assert yaml_scalar(value) == written
     head = frontmatter.loads(f"---\ncategories: {written}\ntags: {written}\n---\n")

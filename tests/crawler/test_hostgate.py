@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 
 from scrapy.http import Request, Response
 
-from crawler.hostgate import HostGateHandler
+from crawler.net.hostgate import HostGateHandler
 
 
 class FakeHTTP:

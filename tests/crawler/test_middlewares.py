@@ -1,6 +1,6 @@
 """Retry backoff: how long a retried request waits before it goes out again."""
 
-from crawler.middlewares import backoff_seconds
+from crawler.net.middlewares import backoff_seconds
 
 
 def test_backoff_doubles_per_retry_up_to_the_cap():

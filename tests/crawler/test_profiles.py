@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from scrapy.settings import Settings
 
-from crawler.profiles import PROFILES, ProfileAddon
+from crawler.net.profiles import PROFILES, ProfileAddon
 from tests.support import project_settings
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.reader import read_post
+from crawler.archive.reader import read_post
 from tests.support import SAMPLES, load_sample
 
 ALL_POSTS = sorted(p for p in SAMPLES.glob("posts*/**/*.md"))

@@ -1,6 +1,6 @@
 import pytest
 
-from crawler.slugs import SlugRegistry, pinyin_slug, safe_slug
+from crawler.archive.slugs import SlugRegistry, pinyin_slug, safe_slug
 from tests.support import SAMPLES
 
 

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from crawler.storage import TEMP_DIR, UnsafePathError, atomic_write, sweep_temp
+from crawler.archive.storage import TEMP_DIR, UnsafePathError, atomic_write, sweep_temp
 from tests.support import ROOT
 
 
@@ -38,7 +38,7 @@ def test_symlink_escape_is_refused(tmp_path):
 
 KILL_MID_WRITE = """
 import os, signal, sys
-import crawler.storage as storage
+import crawler.archive.storage as storage
 storage.os.replace = lambda *a: os.kill(os.getpid(), signal.SIGKILL)  # dies before the rename
 storage.atomic_write(sys.argv[1], "_posts/2026-11-20-x.md", "---\\nlayout: post\\n---\\n" * 1000)
 """

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.targets import (
+from crawler.parsers.targets import (
     NotNews, TargetError, archive_posts, code_in_link, from_post, from_text, read_lines, split_codes,
     split_urls,
 )
-from crawler.text import protect_liquid, unprotect_liquid
+from crawler.archive.text import protect_liquid, unprotect_liquid
 
 SHARE = "http://share.example/NewsShare.html?infoCode={code}"
 ARTICLE = "http://finance.eastmoney.com/a/{code}.html"

@@ -1,6 +1,6 @@
 import pytest
 
-from crawler.text import clean_body, protect_liquid, strip_headline
+from crawler.archive.text import clean_body, protect_liquid, strip_headline
 
 
 def test_clean_body_removes_indents_and_crlf():

@@ -8,7 +8,7 @@ import logging
 import pytest
 from scrapy.utils.test import get_crawler
 
-import crawler.tuning as tuning
+import crawler.run.tuning as tuning
 from tests.support import project_settings
 
 

@@ -9,7 +9,7 @@ import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
-from crawler.items import Article
+from crawler.archive.items import Article
 from pipelines.normalize import NormalizePipeline
 from pipelines.validate import ValidatePipeline
 from tests.support import project_settings

@@ -14,7 +14,7 @@ import frontmatter
 
 from crawler.replay.dataset import generate
 from crawler.replay.faults import Faults
-from crawler.text import clean_title
+from crawler.archive.text import clean_title
 from tests.support import crawl_stats, run_crawl, run_crawlall, tree_state
 
 FAULTS = Faults(seed=2026, error_rate=0.20, truncate_rate=0.05, html_error_rate=0.05, rc_error_rate=0.25,

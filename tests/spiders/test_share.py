@@ -93,7 +93,7 @@ ZNING_SHARE = "http://finews.zning.xyz/html_News/NewsShare.html?infoCode={code}"
 def archive_replay(posts: list) -> dict:
     """A replay that knows the archived articles: text API bodies of media posts, no pages for
     flashes (their source links answer 404), and an article page for the broken post."""
-    from crawler.reader import read_post
+    from crawler.archive.reader import read_post
     from tests.spiders.test_archive_samples import as_source_html
 
     data: dict = {"textapi": {}, "pages": {}}

@@ -3,7 +3,7 @@
 ``ArchiveState``: spiders ask it one question (``verdict``: fetch this row?); the archive
 pipeline tells it what was written (``record``); when the spider closes it retires old
 posts and commits the index. Crawlers of one process share the index
-(crawler.index.open_index).
+(crawler.archive.index.open_index).
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ import logging
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from crawler.dates import run_now
-from crawler.freshness import Policy, Verdict, verdict
-from crawler.index import UNREAD, ArchiveIndex, Entry, open_index, release_index
-from crawler.items import Article
-from crawler.retention import cutoff_date, retire
-from crawler.storage import sweep_temp
+from crawler.archive.dates import run_now
+from crawler.run.freshness import Policy, Verdict, verdict
+from crawler.archive.index import UNREAD, ArchiveIndex, Entry, open_index, release_index
+from crawler.archive.items import Article
+from crawler.archive.retention import cutoff_date, retire
+from crawler.archive.storage import sweep_temp
 
 
 

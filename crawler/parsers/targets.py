@@ -13,10 +13,10 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from crawler.exporters import EMNEWS
-from crawler.items import Article
+from crawler.archive.exporters import EMNEWS
+from crawler.archive.items import Article
 from crawler.parsers.rows import info_code
-from crawler.reader import read_post
+from crawler.archive.reader import read_post
 
 _CODE = re.compile(r"^(?:NW)?\d{6,}$", re.I)
 _ARTICLE_PATH = re.compile(r"/(?:a/|news/\d+,)(?P<code>\d{6,})\.html?$")

@@ -16,8 +16,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from crawler.archive import OLD_POSTS, POSTS, post_files
-from crawler.storage import resolve_inside
+from crawler.archive.layout import OLD_POSTS, POSTS, post_files
+from crawler.archive.storage import resolve_inside
 
 INDEX_PATH = ".finews/index.sqlite"
 SCHEMA_VERSION = 2

@@ -13,7 +13,7 @@ import json
 import os
 from typing import Any
 
-from crawler.storage import atomic_write, resolve_inside
+from crawler.archive.storage import atomic_write, resolve_inside
 
 RUNS = ".finews/runs.jsonl"
 

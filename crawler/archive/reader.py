@@ -13,10 +13,10 @@ from pathlib import Path
 
 import yaml
 
-from crawler.archive import post_id
-from crawler.exporters import EMNEWS
-from crawler.items import Article
-from crawler.text import unprotect_liquid
+from crawler.archive.layout import post_id
+from crawler.archive.exporters import EMNEWS
+from crawler.archive.items import Article
+from crawler.archive.text import unprotect_liquid
 
 _LINK = re.compile(r"^<(?P<url>[^<>\s]*)>$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from crawler.dates import parse_published
-from crawler.index import Drop, Entry
-from crawler.items import Article
+from crawler.archive.dates import parse_published
+from crawler.archive.index import Drop, Entry
+from crawler.archive.items import Article
 
 
 @dataclass(frozen=True)

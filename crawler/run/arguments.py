@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from scrapy.settings import BaseSettings
 
 import crawler.settings as defaults
-from crawler.profiles import PROFILES
+from crawler.net.profiles import PROFILES
 
 # Settings that must be at least this much (a 0 page size or concurrency never ends or
 # never starts); the others of a numeric type only need to be numbers.

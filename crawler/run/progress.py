@@ -1,7 +1,7 @@
 """Live progress of a crawl: a rich display on a terminal, a periodic log line off one.
 
 A backfill or an archive repair runs for many minutes, and the run summary only speaks at
-the end. Counts are the crawler's own ``finews/…`` stats (crawler.summary.feed_summary),
+the end. Counts are the crawler's own ``finews/…`` stats (crawler.run.summary.feed_summary),
 read a few times a second on the reactor thread: the crawl does nothing more per item.
 
 On a terminal (stderr is a TTY: Scrapy logs there) every crawler of the process shares
@@ -28,7 +28,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
-from crawler.summary import feed_summary
+from crawler.run.summary import feed_summary
 
 logger = logging.getLogger("finews.progress")
 
@@ -182,7 +182,7 @@ class CrawlProgress:
         s = crawler.settings
         if not s.getbool("FINEWS_PROGRESS"):
             raise NotConfigured
-        # At least 0.1 s: crawler.arguments checks it before any crawl starts.
+        # At least 0.1 s: crawler.run.arguments checks it before any crawl starts.
         progress = cls(crawler, s.getfloat("FINEWS_PROGRESS_SECONDS"))
         crawler.signals.connect(progress.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(progress.spider_closed, signal=signals.spider_closed)

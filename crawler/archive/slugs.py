@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from xpinyin import Pinyin
 
-from crawler.storage import atomic_write
+from crawler.archive.storage import atomic_write
 
 REGISTRY_PATH = "_data/categories.yml"
 # What a slug may hold: every slug of the archive is made of these. Anything else (`/`,

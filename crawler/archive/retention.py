@@ -10,8 +10,8 @@ import os
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from crawler.archive import OLD_POSTS, POSTS, post_files
-from crawler.storage import resolve_inside
+from crawler.archive.layout import OLD_POSTS, POSTS, post_files
+from crawler.archive.storage import resolve_inside
 
 
 def cutoff_date(now: datetime, days: int) -> date:
