@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import shutil
@@ -37,6 +38,17 @@ def checkout_files(*paths: str) -> list[str]:
     out = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-co", "--exclude-standard", "-z", *paths],
                          capture_output=True, check=True).stdout.decode()
     return [name for name in out.split("\0") if name and (ROOT / name).is_file()]
+
+
+def replay_get(server, path: str, timeout: float = 5) -> tuple[int, bytes]:
+    """One GET straight to a replay server (no crawler): status and body."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.httpd.server_address[1], timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
 
 
 def fixture_text(*parts: str) -> str:

@@ -14,6 +14,7 @@ from crawler.parsers.lists import parse_kuaixun, parse_news_columns
 from crawler.replay.__main__ import faults_from, parse_args
 from crawler.replay.faults import ERROR, HTML_ERROR, RC_ERROR, SLOW, TRUNCATE, Faults, fault_key
 from crawler.replay.server import Replay
+from tests.support import replay_get as get
 
 MIXED = Faults(seed=7, error_rate=0.2, truncate_rate=0.05, html_error_rate=0.05,
                rc_error_rate=0.05, slow_rate=0.05, max_failures_per_path=2)
@@ -74,15 +75,6 @@ def test_cli_flags_build_the_faults():
                                        rc_error_rate=0.02, slow_rate=0.1, slow_seconds=0.5,
                                        variant_rate=0.5, max_failures_per_path=1)
 
-
-def get(server, path: str) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", server.httpd.server_address[1], timeout=5)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
 
 
 def test_server_serves_each_fault_then_the_real_answer(replay):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import http.client
 import json
 import threading
 import time
+
+from tests.support import replay_get as get
 
 DATASET = {
     "kuaixun": [{"id": "1", "title": "t", "showtime": "2026-11-20 10:00:00"}],
@@ -15,16 +16,6 @@ DATASET = {
 TEXT = "/choicewzp1.eastmoney.com/NewsData/GetNewsText.do?id={}"
 PAGE = "/finance.eastmoney.com/a/3.html"
 LIST = "/newsapi.eastmoney.com/kuaixun/v1/getlist_102_ajaxResult_50_1_.html"
-
-
-def get(server, path: str, timeout: float = 5) -> tuple[int, bytes]:
-    conn = http.client.HTTPConnection("127.0.0.1", server.httpd.server_address[1], timeout=timeout)
-    try:
-        conn.request("GET", path)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        conn.close()
 
 
 def wait_for(condition, seconds: float = 5) -> None:
