@@ -22,6 +22,15 @@ FINEWS_SHARE_URL = "http://choicewzp1.eastmoney.com/html_News/NewsShare.html?inf
 FINEWS_REPLAY_URL = ""
 
 # --- rolling 7x24 news (spider emnews) -------------------------------------------------
+# The rolling-news lists to read, in order: when one cannot be read (after its retries) or
+# answers no list, the run fails over to the next (sources.md §1, §6.1; README "Failover").
+FINEWS_EMNEWS_LISTS = ["fastnews", "kuaixun"]
+# getFastNewsList (the current web client's list); {sort_end} is the paging cursor.
+FINEWS_EMNEWS_FASTNEWS_URL = (
+    "https://np-listapi.eastmoney.com/comm/web/getFastNewsList?client=web&biz=web_724"
+    "&fastColumn={column}&sortEnd={sort_end}&pageSize={size}&req_trace={trace}"
+)
+# The kuaixun JS list.
 FINEWS_EMNEWS_LIST_URL = (
     "https://newsapi.eastmoney.com/kuaixun/v1/getlist_{column}_ajaxResult_{size}_{page}_.html"
 )
@@ -82,12 +91,28 @@ EXTENSIONS = {
     "crawler.run.tuning.ProcessTuning": 0,
     "crawler.run.extensions.ArchiveState": 100,
     "crawler.run.extensions.ErrorCount": 110,
+    "crawler.run.monitors.HealthMonitors": 500,
     "crawler.run.progress.CrawlProgress": 600,
 }
 # Live progress per feed (crawler/run/progress.py): a display on a terminal, else a log line.
 FINEWS_PROGRESS = True
 # Seconds between a feed's progress log lines when stderr is not a terminal (cron).
 FINEWS_PROGRESS_SECONDS = 30.0
+
+# Run health (crawler/run/monitors.py, crawler/run/health.py): spidermon's suites judge each
+# feed when its spider closes; the verdicts go to the run history, .finews/health.json and
+# the alerts. A feed fails when its list fails or gives 0 rows, when more than this share
+# of its listed rows is dropped, when a post lacks title/date/category, or when it did not
+# finish; it gets a warning for a failover, for more than this share of Eastmoney bodies
+# through generic extraction (layout drift), and for no new article in this many hours
+# on a feed that the history shows busy at this hour.
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["crawler.run.monitors.FailingSuite", "crawler.run.monitors.WarningSuite"]
+FINEWS_HEALTH_MAX_DROP_SHARE = 0.2
+FINEWS_HEALTH_MAX_GENERIC_SHARE = 0.5
+FINEWS_HEALTH_STALE_HOURS = 6.0
+# Alerts: a JSON POST per incident (failing, warning) and recovery; empty sends none.
+FINEWS_ALERT_WEBHOOK = ""
 
 # Young-generation GC threshold of a crawl process, whose start-up heap is also frozen
 # (crawler/run/tuning.py; the interpreter's default is 700); 0 leaves the collector alone.
@@ -100,6 +125,9 @@ ITEM_PIPELINES = {
 }
 
 DOWNLOADER_MIDDLEWARES = {
+    # Before the replay routing, so robots.txt is asked of each source host, not of the
+    # replay server; off unless ROBOTSTXT_OBEY (only the feeds spider sets it).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": 40,
     "crawler.net.middlewares.ReplayMiddleware": 50,
     "crawler.net.middlewares.RetryBackoffMiddleware": 60,
 }
@@ -124,6 +152,8 @@ FEED_EXPORTERS = {
 
 # --- politeness ------------------------------------------------------------------------
 # The sources ban aggressive clients; these are the scheduled-job defaults.
+# Off for Eastmoney's endpoints (JSON APIs a browser page calls); the feeds spider turns it
+# on for the generic sources it reads (spiders/feeds.py custom_settings).
 ROBOTSTXT_OBEY = False
 # The sources serve browsers; a default Scrapy UA is what gets refused first.
 USER_AGENT = (
@@ -204,6 +234,10 @@ FEED_EXPORT_ENCODING = "utf-8"
 
 # Feed spiders `scrapy crawlall` runs, in one process.
 FINEWS_FEEDS = ["emnews", "media", "market"]
+# Generic syndication sources (RSS, Atom, JSON Feed, sitemaps) the feeds spider reads, as
+# YAML (crawler/run/sources.py; relative to the working folder). A missing default file
+# means no sources; crawlall adds the feeds spider when the file has an enabled source.
+FINEWS_SOURCES = "sources.yml"
 
 # Run profile (crawler/net/profiles.py): "default" is this file as it is (the scheduled job);
 # "backfill" reads every list page, up to 8 requests at once per host and no delay.

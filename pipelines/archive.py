@@ -45,6 +45,8 @@ class ArchivePipeline(Dropper):
             a["id"], path, text, a["published"].isoformat(" ", "seconds")[:19],
             a.get("body_from") or "", a.get("row_sig") or "", known=entry,
         )
+        if not (a.get("title") and a.get("published") and a.get("category")):
+            self.crawler.stats.inc_value("finews/written/incomplete")  # a health monitor fails on it
         outcome = "unchanged" if not changed else ("updated" if previous else "new")
         self.crawler.stats.inc_value(f"finews/written/{outcome}")
         self.crawler.stats.inc_value(f"finews/written/{outcome}/{a['feed']}")

@@ -7,7 +7,7 @@ by the pure functions in ``crawler.parsers``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import date, datetime
 from dataclasses import replace
 
 import scrapy
@@ -17,12 +17,13 @@ from scrapy.http import Response
 from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
-from crawler.archive.dates import parse_published
+from crawler.archive.dates import parse_published, run_now
 from crawler.run.extensions import ArchiveState
 from crawler.net.failures import describe_failure, failure_reason
 from crawler.archive.items import Article
 from crawler.parsers import SourceError
 from crawler.parsers.article import ArticlePage, parse_article
+from crawler.parsers.generic import extract_generic
 from crawler.parsers.textapi import parse_text_api
 
 # A source link answering these has no article: the item is archived without a body
@@ -32,6 +33,9 @@ NO_ARTICLE_STATUSES = [404, 410]
 # are fetched, so pending requests (each holding its item) stay about one page deep
 # instead of growing with the whole backfill.
 BODY_PRIORITY = 1
+# The layout of an article page read by generic extraction (counted finews/body/generic:
+# many of them mean Eastmoney changed its layout and crawler.parsers.article needs a parser).
+GENERIC = "generic"
 # How Scrapy ends a download that passed DOWNLOAD_MAXSIZE (announced size / while reading).
 TOO_LARGE = (DownloadCancelledError, CancelledError)
 
@@ -65,9 +69,10 @@ def _flag(name: str, value: object) -> bool:
     return text in _YES
 
 
-def _before(item: Article, day: date, tz: str) -> bool:
-    """Is the row published before ``day`` (Beijing)? Undated rows are kept (validate drops them)."""
-    published = parse_published(item.published, tz)
+def _before(item: Article, day: date, tz: str, now: datetime) -> bool:
+    """Is the row published before ``day`` (Beijing)? Undated rows are kept (validate drops them);
+    relative times (昨天 09:02) are read at the run's ``now``, as the normalize pipeline does."""
+    published = parse_published(item.published, tz, now=now)
     return published is not None and published.date() < day
 
 
@@ -123,8 +128,10 @@ class FeedSpider(scrapy.Spider):
 
     def retry(self, response: Response, reason: str) -> scrapy.Request | None:
         """The same request again for an answer that is no data (error page, rc≠1, …),
-        counted and backed off like Scrapy's own retries; None once they are used up."""
-        return get_retry_request(response.request, spider=self, reason=f"finews/{reason}")
+        counted and backed off like Scrapy's own retries; None once they are used up.
+        Giving up is logged at the request's ``give_up_log_level``, as Scrapy's own retries do."""
+        return get_retry_request(response.request, spider=self, reason=f"finews/{reason}",
+                                 give_up_log_level=response.request.meta.get("give_up_log_level"))
 
     def list_failed(self, reason: str, url: str, detail: str = "") -> None:
         """A list page that could not be read: counted, logged, paging of that list stops."""
@@ -159,7 +166,8 @@ class FeedSpider(scrapy.Spider):
         items = self.first_of_each_id(self.with_id([to_item(row) for row in rows]))
         more = bool(items)
         if self._since is not None:
-            recent = [i for i in items if not _before(i, self._since, self.tz)]
+            now = run_now(self.settings.get("FINEWS_NOW"), self.tz)
+            recent = [i for i in items if not _before(i, self._since, self.tz, now)]
             self.stat("skipped/since", len(items) - len(recent))
             more = more and len(recent) == len(items)
             items = recent
@@ -263,13 +271,20 @@ class FeedSpider(scrapy.Spider):
         )
 
     def article_page(self, response: Response) -> ArticlePage | scrapy.Request | None:
-        """The article an article-page response holds; None when there is none (404, empty);
-        a retry of the request for a 200 without any article layout (likely an error page)."""
+        """The article an article-page response holds; None when there is none (404, empty).
+
+        A page of no known layout goes through generic extraction (layout ``generic``); one
+        with too little text for an article even so is likely an error page answered with
+        200: the request is retried, and once retries are used up there is no article.
+        """
         if response.status in NO_ARTICLE_STATUSES or not hasattr(response, "text"):
             return None
         page = parse_article(response.text)
         if page is None:
-            return self.retry(response, "not_article")
+            found = extract_generic(response.text, response.url)
+            if found is None:
+                return self.retry(response, "not_article")
+            page = ArticlePage(found.title, found.published, "", found.body_html, GENERIC)
         return page
 
     def on_source(self, response: Response, item: Article) -> Iterator:
@@ -278,7 +293,7 @@ class FeedSpider(scrapy.Spider):
             yield page
             return
         if page is not None and page.body_html:
-            self.stat("body/source")
+            self.stat("body/generic" if page.layout == GENERIC else "body/source")
             yield replace(
                 item,
                 body_html=page.body_html,

@@ -159,13 +159,53 @@ def crawl_stats(log: str) -> dict[str, int]:
 
 def find_jekyll() -> str:
     """The jekyll binary; the test skips without one, except in CI (``CI=true``), where it fails."""
+    return _find_debian_tool("jekyll")
+
+
+def find_chromium() -> str:
+    """The chromium binary (headless browser of the XSS test); skips or fails like ``find_jekyll``."""
+    return _find_debian_tool("chromium")
+
+
+def _find_debian_tool(name: str) -> str:
     import shutil
 
     import pytest
 
-    found = shutil.which("jekyll")
+    found = shutil.which(name)
     if found:
         return found
     if os.environ.get("CI", "").lower() == "true":
-        pytest.fail("jekyll is not installed in CI (scripts/test installs Debian's jekyll)")
-    pytest.skip("jekyll is not installed")
+        pytest.fail(f"{name} is not installed in CI (scripts/test installs Debian's {name})")
+    pytest.skip(f"{name} is not installed")
+
+
+# What may not be in a page or post body: elements that run or load code, or take input.
+RUNNABLE_ELEMENTS = frozenset({"script", "style", "iframe", "frame", "object", "embed", "applet", "form", "input",
+                               "button", "meta", "base", "link", "svg", "math", "noscript", "textarea", "template"})
+URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "data", "srcdoc", "background", "poster",
+                            "xlink:href"})
+SAFE_SCHEMES = ("http:", "https:", "mailto:", "tel:", "ftp:")
+
+
+def runnable_markup(root) -> list[str]:
+    """What under the lxml element ``root`` could run script in a browser: runnable elements,
+    ``on*`` handlers, URLs of other schemes (data: only for images), CSS expressions and URLs."""
+    found = []
+    for node in root.iter():
+        if not isinstance(node.tag, str):  # comments and processing instructions are inert
+            continue
+        if node.tag.lower() in RUNNABLE_ELEMENTS:
+            found.append(f"<{node.tag}>")
+        for name, value in node.attrib.items():
+            name = name.lower()
+            compact = "".join(ch for ch in value if ch > " ").lower()
+            if name.startswith("on"):
+                found.append(f"{name}=")
+            elif name in URL_ATTRIBUTES and ":" in compact.split("/", 1)[0]:
+                if not (compact.startswith(SAFE_SCHEMES) or (node.tag == "img" and compact.startswith("data:image/"))):
+                    found.append(f"{name}={value[:40]}")
+            elif name == "style" and any(s in compact for s in ("expression(", "javascript:", "url(")):
+                found.append(f"style={value[:40]}")
+    return found
+

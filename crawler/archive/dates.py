@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import dateparser
 
 _FAST_FORMATS = ("%Y-%m-%d %H:%M",)
+# Times relative to the moment a list was read (sources.md §6.3): 今天 16:25, 昨天 09:02, a
+# bare 16:25, 11月28日 16:25.
+_CLOCK = r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?"
+_RELATIVE = re.compile(
+    rf"^(?:(?P<word>今天|昨天)|(?P<mo>\d{{1,2}})月(?P<d>\d{{1,2}})日)?\s*{_CLOCK}$"
+)
+_DAYS_BACK = {"今天": 0, "昨天": 1}
 
 
 @lru_cache(maxsize=8)
@@ -23,11 +31,43 @@ def _source_shape(text: str) -> bool:
             and text.isascii())
 
 
-def parse_published(value: str | datetime | None, tz: str = "Asia/Shanghai") -> datetime | None:
+def parse_relative(text: str, now: datetime, ahead: timedelta = timedelta(0)) -> datetime | None:
+    """A relative time (``今天 16:25``, ``昨天 09:02``, ``16:25``, ``11月28日 16:25``) read at
+    ``now`` (aware), in ``now``'s zone; None for any other text or an impossible clock.
+
+    A bare time or a date without a year is the latest such moment not in the future (up to
+    ``ahead``: a source clock runs a little fast): ``12月31日 23:59`` read on 1 January is
+    last year's, a bare ``23:59`` read just after midnight is yesterday's.
+    """
+    m = _RELATIVE.match(text.strip())
+    if not m:
+        return None
+    try:
+        clock = time(int(m["h"]), int(m["mi"]), int(m["s"] or 0))
+    except ValueError:
+        return None
+    latest = now + ahead
+    if m["mo"]:
+        for year in (now.year, now.year - 1):
+            try:
+                found = datetime.combine(date(year, int(m["mo"]), int(m["d"])), clock, now.tzinfo)
+            except ValueError:  # 2月30日; 2月29日 of a year without one
+                continue
+            if found <= latest:
+                return found
+        return None
+    found = datetime.combine(now.date() - timedelta(days=_DAYS_BACK.get(m["word"], 0)), clock, now.tzinfo)
+    return found - timedelta(days=1) if not m["word"] and found > latest else found
+
+
+def parse_published(value: str | datetime | None, tz: str = "Asia/Shanghai", now: datetime | None = None,
+                    ahead: timedelta = timedelta(0)) -> datetime | None:
     """Return ``value`` as an aware datetime in ``tz``, or None when it is no date.
 
     Naive strings are wall-clock time in ``tz`` (the sources give no offset). The common
     ``YYYY-MM-DD HH:MM[:SS]`` shape skips dateparser, which costs about a millisecond a call.
+    Relative times (``昨天 09:02``…) are dates only when the caller says when they were read
+    (``now``; see ``parse_relative``): without it an archive date must be absolute.
     """
     zi = zone(tz)
     if value is None:
@@ -43,6 +83,10 @@ def parse_published(value: str | datetime | None, tz: str = "Asia/Shanghai") -> 
                             int(text[14:16]), int(text[17:]), tzinfo=zi)
         except ValueError:
             return None
+    if now is not None:
+        relative = parse_relative(text, now.astimezone(zi), ahead)
+        if relative is not None:
+            return relative
     for fmt in _FAST_FORMATS:
         try:
             return datetime.strptime(text, fmt).replace(tzinfo=zi)

@@ -14,6 +14,8 @@ import yaml
 from itemadapter import ItemAdapter
 from scrapy.exporters import BaseItemExporter
 
+from crawler.archive.sanitize import defuse_markdown
+
 EMNEWS = "emnews"
 EMNEWS_TAG = "东财滚动新闻"
 # Archive ids are 18-22 characters; the cap keeps a file name far below the 255-byte limit.
@@ -21,6 +23,10 @@ ID_RE = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 # YAML double-quoted scalars: escape the two characters that end or escape the
 # scalar; everything else the title holds (after clean_title) is printable.
 _YAML_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"'})
+# The link line is a Markdown autolink: a ">" or a line end inside the URL would end it early
+# and leave the rest to be read as markup. Those, spaces, quotes and controls are
+# percent-encoded (the URL stays the same URL; real links hold none of them).
+_LINK_ESCAPES = {c: f"%{c:02X}" for c in [*range(0x21), 0x7F, *map(ord, '"<>`')]}
 
 
 class ExportError(ValueError):
@@ -41,6 +47,16 @@ def yaml_scalar(text: str) -> str:
     except yaml.YAMLError:
         pass
     return yaml_quote(text)
+
+
+def link_line(url: str) -> str:
+    return f"<{url.translate(_LINK_ESCAPES)}>"
+
+
+def link_text(text: str) -> str:
+    """Plain text (a media name) as the text of a Markdown link: no tag, no Markdown syntax
+    that makes links or attributes (real names hold none, and come out unchanged)."""
+    return defuse_markdown(text.replace("<", "&lt;"))
 
 
 def post_path(item_id: str, published: datetime) -> str:
@@ -76,14 +92,14 @@ def render_post(item, site_base: str) -> tuple[str, str]:
     home = f"[返回首页]({site_base}/)"
     if a.get("feed") == EMNEWS:
         back = f"[返回{EMNEWS_TAG}]({site_base}/emnews/)｜{home}"
-        link = f"<{a.get('source_url') or ''}>"
+        link = link_line(a.get("source_url") or "")
         if body:
             text = f"{head}> {a.get('digest') or ''}\n\n{body}\n\n{link}\n\n{back}"
         else:
             text = f"{head}\n{a.get('digest') or ''}\n\n{link}\n\n{back}"
     else:
-        back = f"[返回{tags[0] if tags else ''}]({site_base}/category/{a.get('category')}.html)｜{home}"
-        text = f"{head}{body}\n\n<{a.get('share_url') or ''}>\n\n{back}"
+        back = f"[返回{link_text(tags[0]) if tags else ''}]({site_base}/category/{a.get('category')}.html)｜{home}"
+        text = f"{head}{body}\n\n{link_line(a.get('share_url') or '')}\n\n{back}"
     return path, text
 
 

@@ -20,7 +20,7 @@ from crawler.archive.layout import OLD_POSTS, POSTS, post_files
 from crawler.archive.storage import resolve_inside
 
 INDEX_PATH = ".finews/index.sqlite"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _DROPS = """
 CREATE TABLE drops (
     id        TEXT PRIMARY KEY,  -- archive id of a row dropped after its body was fetched
@@ -29,6 +29,21 @@ CREATE TABLE drops (
     dropped   TEXT NOT NULL      -- ISO time of the drop
 ) WITHOUT ROWID
 """
+# Version 3: conditional GET of feeds and sitemaps, and article URLs whose page names
+# another canonical URL (so a known article is not fetched again under its other spelling).
+_DOCUMENTS = """
+CREATE TABLE documents (
+    url           TEXT PRIMARY KEY,  -- a feed or sitemap whose entries were all handled
+    etag          TEXT NOT NULL,     -- its ETag, sent back as If-None-Match; '' if none
+    last_modified TEXT NOT NULL,     -- its Last-Modified, sent back as If-Modified-Since; '' if none
+    checked       TEXT NOT NULL      -- ISO time it was last read
+) WITHOUT ROWID;
+CREATE TABLE aliases (
+    id        TEXT PRIMARY KEY,  -- id of an entry's URL
+    canonical TEXT NOT NULL      -- id of the canonical URL its page declared
+) WITHOUT ROWID
+"""
+_MIGRATIONS = {1: f"{_DROPS};{_DOCUMENTS}", 2: _DOCUMENTS}  # from user_version to SCHEMA_VERSION
 _SCHEMA = """
 CREATE TABLE posts (
     id        TEXT PRIMARY KEY,  -- archive id (row id or NW info code)
@@ -104,11 +119,11 @@ class ArchiveIndex:
             version = db.execute("PRAGMA user_version").fetchone()[0]
             if version == SCHEMA_VERSION:
                 return db
-            if version == 1:  # version 2 added the drops table
-                db.executescript(f"{_DROPS};PRAGMA user_version={SCHEMA_VERSION};")
+            if version in _MIGRATIONS:
+                db.executescript(f"{_MIGRATIONS[version]};PRAGMA user_version={SCHEMA_VERSION};")
                 return db
             if version == 0 and not db.execute("SELECT 1 FROM sqlite_master").fetchone():
-                db.executescript(f"{_SCHEMA};{_DROPS};PRAGMA user_version={SCHEMA_VERSION};")
+                db.executescript(f"{_SCHEMA};{_DROPS};{_DOCUMENTS};PRAGMA user_version={SCHEMA_VERSION};")
                 return db
             db.close()
         except sqlite3.DatabaseError:
@@ -116,7 +131,7 @@ class ArchiveIndex:
         # Another schema or not a database: the index is derived data, start it afresh.
         self.path.unlink(missing_ok=True)
         db = sqlite3.connect(self.path)
-        db.executescript(f"{_SCHEMA};{_DROPS};PRAGMA user_version={SCHEMA_VERSION};")
+        db.executescript(f"{_SCHEMA};{_DROPS};{_DOCUMENTS};PRAGMA user_version={SCHEMA_VERSION};")
         return db
 
     def sync(self) -> int:
@@ -186,6 +201,31 @@ class ArchiveIndex:
     def drop_of(self, item_id: str) -> Drop | None:
         row = self.db.execute("SELECT row_sig, reason, dropped FROM drops WHERE id = ?", (item_id,)).fetchone()
         return Drop(*row) if row else None
+
+    def validators(self, url: str) -> tuple[str, str]:
+        """``(etag, last_modified)`` of a feed or sitemap as last read; ``("", "")`` if unknown."""
+        row = self.db.execute("SELECT etag, last_modified FROM documents WHERE url = ?", (url,)).fetchone()
+        return (row[0], row[1]) if row else ("", "")
+
+    def record_validators(self, url: str, etag: str, last_modified: str, when: str) -> None:
+        """Remember a document's validators (none: forget it); written only when they changed."""
+        if not (etag or last_modified):
+            self.forget_validators(url)
+        elif self.validators(url) != (etag, last_modified):
+            self.db.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?)", (url, etag, last_modified, when))
+
+    def forget_validators(self, url: str) -> None:
+        """The document must be read whole next time (an entry of it was left for later)."""
+        self.db.execute("DELETE FROM documents WHERE url = ?", (url,))
+
+    def alias_of(self, item_id: str) -> str:
+        """The canonical id an entry id stands for; the id itself when it has no alias."""
+        row = self.db.execute("SELECT canonical FROM aliases WHERE id = ?", (item_id,)).fetchone()
+        return row[0] if row else item_id
+
+    def record_alias(self, item_id: str, canonical: str) -> None:
+        if self.alias_of(item_id) != canonical:
+            self.db.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?)", (item_id, canonical))
 
     def adopt_row(self, item_id: str, row_sig: str) -> None:
         """Give a rebuilt entry (no signature yet) the signature of its current list row."""

@@ -32,4 +32,7 @@ class Article:
     row_sig: str = ""
 
 
-FEEDS = ("emnews", "media", "market")
+# The feed of generic syndication sources (spider ``feeds``, FINEWS_SOURCES): posts of the
+# media-post shape whose <…> line is the article's canonical URL.
+SYNDICATION = "feeds"
+FEEDS = ("emnews", "media", "market", SYNDICATION)

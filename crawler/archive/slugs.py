@@ -69,6 +69,13 @@ class SlugRegistry:
                 self._slugs[media] = self._new[media] = found
         return found
 
+    def assign(self, media: str, slug: str) -> str:
+        """A source's fixed slug (FINEWS_SOURCES ``slug:``), registered for ``media`` unless the
+        name already has one: that one stays (a slug never changes), this source's posts use ``slug``."""
+        if media not in self._slugs:
+            self._slugs[media] = self._new[media] = slug
+        return slug
+
     def items(self) -> dict[str, str]:
         return dict(self._slugs)
 

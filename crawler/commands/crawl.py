@@ -1,10 +1,10 @@
 """``scrapy crawl NAME``, with finews' checks and exit codes.
 
 Scrapy's own command starts the crawl whatever its arguments, and exits 0 when a list
-could not be read. This one checks every ``-s``/``-a`` value first (one line, exit 2) and
-exits 1 when the run failed: a feed's list unreadable, a ``share`` target unresolved.
-Like ``crawlall`` it prints the summary table on stdout and appends the run to
-``.finews/runs.jsonl``. It holds the archive's run lock while it works, waiting up to
+could not be read. This one checks every ``-s``/``-a`` value first (one line, exit 2),
+exits 3 when the feed's health monitors fail (crawler/run/monitors.py) and 1 when the run
+could not work at all (a ``share`` target unresolved). Like ``crawlall`` it prints the
+summary table on stdout, records the run (history, health state, alerts). It holds the archive's run lock while it works, waiting up to
 ``FINEWS_LOCK_WAIT_SECONDS`` for a run that holds it (crawler/run/runlock.py says why).
 """
 
@@ -22,9 +22,9 @@ from scrapy.spiderloader import get_spider_loader
 
 from crawler.run.arguments import ArgumentError, check_settings, check_spider, fail_usage
 from crawler.archive.dates import run_now
-from crawler.run.history import append_run
+from crawler.run.health import close_run
 from crawler.run.runlock import LOCK, LockHeld, wait_for_lock
-from crawler.run.summary import feed_summary, format_table, run_failed
+from crawler.run.summary import feed_summary, format_table
 
 logger = logging.getLogger("finews.lock")
 
@@ -44,7 +44,7 @@ class Command(ScrapyCrawl):
         if args[0] not in known:
             fail_usage("crawl", f"unknown spider {args[0]!r}; expected one of {', '.join(sorted(known))}")
         try:
-            check_spider(loader.load(args[0]), opts.spargs)
+            check_spider(loader.load(args[0]), opts.spargs, self.settings)
         except ArgumentError as exc:
             fail_usage("crawl", str(exc))
 
@@ -65,21 +65,15 @@ class Command(ScrapyCrawl):
             lock.release()
 
     def crawl(self, spidercls: type, name: str, spargs: dict, root: str) -> None:
-        """Run the spider, print its summary, record the run; exit code 1 when it failed."""
+        """Run the spider, print its summary, record the run and set the exit code."""
         assert self.crawler_process is not None
         crawler = self._create_crawler(spidercls)
         started = time.monotonic()
         self.crawler_process.crawl(crawler, **spargs)
         self.crawler_process.start()
         summary = feed_summary(name, crawler.stats.get_stats() if crawler.stats else {})
-        failed = self.crawler_process.bootstrap_failed or run_failed(summary)
         print(format_table([summary]))
-        append_run(root, {
-            "command": "crawl",
-            "finished": run_now(self.settings.get("FINEWS_NOW"), self.settings.get("FINEWS_TIMEZONE")).isoformat(),
-            "seconds": round(time.monotonic() - started, 2),
-            "failed": [name] if failed else [],
-            "feeds": [summary],
-        }, self.settings.getint("FINEWS_HEALTH_HISTORY"))
-        if failed:
-            self.exitcode = 1
+        when = run_now(self.settings.get("FINEWS_NOW"), self.settings.get("FINEWS_TIMEZONE")).isoformat()
+        self.exitcode = close_run("crawl", root, self.settings, [summary], when,
+                                  round(time.monotonic() - started, 2),
+                                  broken=self.crawler_process.bootstrap_failed)

@@ -1,6 +1,7 @@
 """``scrapy crawlall``: every feed spider in one process, one summary at the end.
 
-This is what the scheduled job runs. It holds the output directory's run lock for the
+This is what the scheduled job runs: FINEWS_FEEDS, plus ``feeds`` whenever the sources
+file (FINEWS_SOURCES) has an enabled source. It holds the output directory's run lock for the
 whole run (a second run exits 0 at once). Every run appends a line to
 ``.finews/runs.jsonl``; ``.finews/last-run.json`` is written only when the run changed
 the archive or a feed failed: a quiet run leaves every byte and mtime of the site as it
@@ -21,12 +22,15 @@ from scrapy.utils.conf import arglist_to_dict
 
 from crawler.run.arguments import ArgumentError, check_settings, check_spider, fail_usage
 from crawler.archive.dates import run_now
-from crawler.run.history import append_run
+from crawler.archive.items import SYNDICATION
+from crawler.run.health import close_run
 from crawler.run.quietlog import dumps_once
 from crawler.replay.server import ReplayServer, load_dataset
+from crawler.replay.sites import DEMO_SOURCES
 from crawler.run.runlock import LOCK, LockHeld, RunLock
+from crawler.run.sources import SourcesError, any_enabled, sources_file
 from crawler.archive.storage import atomic_write
-from crawler.run.summary import archive_changed, feed_failed, feed_summary, format_table
+from crawler.run.summary import archive_changed, feed_summary, format_table
 
 LAST_RUN = ".finews/last-run.json"
 
@@ -47,7 +51,8 @@ class Command(ScrapyCommand):
             action="store_true",
             help="serve the bundled offline replay of the sources on 127.0.0.1 and crawl it "
             "(its dates moved by whole days so the newest article is yesterday: every "
-            "run on one day sees the same articles)",
+            "run on one day sees the same articles), with the demo's generic sources "
+            "(crawler/replay/data/sources.yml unless -s FINEWS_SOURCES is given)",
         )
         parser.add_argument(
             "-a",
@@ -77,9 +82,13 @@ class Command(ScrapyCommand):
                                    f"expected names from: {', '.join(sorted(loader.list()))}")
         try:
             check_settings(self.settings)
+            if opts.replay and not sources_file(self.settings)[1]:
+                self.settings.set("FINEWS_SOURCES", str(DEMO_SOURCES), priority="cmdline")
+            if SYNDICATION not in self.feeds and any_enabled(self.settings):
+                self.feeds = [*self.feeds, SYNDICATION]
             for name in self.feeds:
-                check_spider(loader.load(name), self.spargs)
-        except ArgumentError as exc:
+                check_spider(loader.load(name), self.spargs, self.settings)
+        except (ArgumentError, SourcesError) as exc:
             fail_usage("crawlall", str(exc))
         self.replay = None
         self.replay_wanted = opts.replay
@@ -102,7 +111,7 @@ class Command(ScrapyCommand):
 
     def start_replay(self) -> None:
         today = run_now(self.settings.get("FINEWS_NOW"), self.settings.get("FINEWS_TIMEZONE"))
-        self.replay = ReplayServer(load_dataset(), rebase_to=today).start()
+        self.replay = ReplayServer(load_dataset(), rebase_to=today, sites=True).start()
         self.settings.set("FINEWS_REPLAY_URL", self.replay.url, priority="cmdline")
 
     def crawl_feeds(self, root: str, names: list[str]) -> None:
@@ -118,25 +127,18 @@ class Command(ScrapyCommand):
         summaries = [feed_summary(c.spidercls.name, c.stats.get_stats() if c.stats else {})
                      for c in crawlers]
         seconds = round(time.monotonic() - started, 2)
-        failed = [s["feed"] for s in summaries if feed_failed(s)]
-        if self.crawler_process.bootstrap_failed:
-            failed = failed or [c.spidercls.name for c in crawlers if c.stats is None] or names
         print(f"finews crawlall: {len(summaries)} feeds in {seconds} s")
         print(format_table(summaries))
-        report = {
-            "finished": run_now(self.settings.get("FINEWS_NOW"),
-                                self.settings.get("FINEWS_TIMEZONE")).isoformat(),
-            "seconds": seconds,
-            "replay": bool(self.replay),
-            "failed": failed,
-            "feeds": summaries,
-        }
-        append_run(root, {"command": "crawlall", **report}, self.settings.getint("FINEWS_HEALTH_HISTORY"))
-        if archive_changed(summaries) or failed:
+        when = run_now(self.settings.get("FINEWS_NOW"), self.settings.get("FINEWS_TIMEZONE")).isoformat()
+        self.exitcode = close_run("crawlall", root, self.settings, summaries, when, seconds,
+                                  broken=self.crawler_process.bootstrap_failed)
+        failing = [s for s in summaries if s["verdict"] == "failing"]
+        if archive_changed(summaries) or failing:
+            report = {"finished": when, "seconds": seconds, "replay": bool(self.replay),
+                      "failed": [s["feed"] for s in failing], "feeds": summaries}
             atomic_write(root, LAST_RUN, json.dumps(report, ensure_ascii=False, indent=1))
             print(f"summary written to {root}/{LAST_RUN}")
         else:
             print(f"archive unchanged: {root}/{LAST_RUN} left as it was")
-        if failed:
-            print(f"FAILED: could not read the list of {', '.join(failed)}")
-            self.exitcode = 1
+        for s in failing:
+            print(f"FAILED: {s['feed']}: {'; '.join(s['reasons'])}")

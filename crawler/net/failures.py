@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import (
     CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError,
-    DownloadTimeoutError, ResponseDataLossError,
+    DownloadTimeoutError, IgnoreRequest, ResponseDataLossError,
 )
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionLost, DNSLookupError, TimeoutError as TwistedTimeout
@@ -22,6 +22,8 @@ def failure_reason(failure: Failure) -> str:
     value = failure.value
     if isinstance(value, HttpError):
         return f"http_{value.response.status}"
+    if isinstance(value, IgnoreRequest) and "robots.txt" in str(value):  # RobotsTxtMiddleware's refusal
+        return "robots"
     for kinds, key in _KINDS:
         if isinstance(value, kinds):
             return key
@@ -55,4 +57,5 @@ _PHRASES = {
     "timeout": "timeout waiting for {host}",
     "cut_short": "connection to {host} cut short",
     "cancelled": "download from {host} cancelled (too large)",
+    "robots": "robots.txt of {host} disallows it",
 }

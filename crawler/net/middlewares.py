@@ -41,6 +41,9 @@ class ReplayMiddleware:
         meta = dict(request.meta)
         meta[ORIGINAL_URL] = request.url
         meta.setdefault("download_slot", urlsplit(request.url).hostname or "")
+        # robots.txt (when obeyed) was checked under the real URL: the rerouted request, which
+        # passes the middlewares again, must not ask the replay server's own robots.txt.
+        meta["dont_obey_robotstxt"] = True
         return request.replace(url=replay_url(self.base, request.url), meta=meta)
 
     def process_response(self, request: Request, response: Response, spider=None):

@@ -1,4 +1,4 @@
-"""List endpoints: the rolling-news JS wrapper, the media JSON(P) and the market JSON."""
+"""List endpoints: the rolling-news JS wrapper and fast-news JSON, the media JSON(P), the market JSON."""
 
 from __future__ import annotations
 
@@ -43,6 +43,34 @@ def parse_kuaixun(text: str) -> list[dict[str, Any]]:
     if str(data.get("rc")) != "1":
         raise SourceError("rc", f"rc={data.get('rc')!r} me={data.get('me')!r}")
     return _rows(data.get("LivesList"), "LivesList")
+
+
+# The rolling-news lists spider emnews can read (FINEWS_EMNEWS_LISTS).
+ROLLING_LISTS = ("fastnews", "kuaixun")
+# Where getFastNewsList answers keep their rows: the current key, then the older clients' one.
+FASTNEWS_KEYS = ("fastNewsList", "list")
+
+
+def parse_fastnews(text: str) -> list[dict[str, Any]]:
+    """Rows of one getFastNewsList page (sources.md §6.1); ``[]`` ends paging.
+
+    ``data`` holding neither row key is an unknown shape, an error: the list has moved on.
+    """
+    data = unwrap_json(text)
+    if str(data.get("code")) != "1":
+        raise SourceError("code", f"code={data.get('code')!r} message={data.get('message')!r}")
+    payload = data.get("data")
+    if not isinstance(payload, dict):
+        raise SourceError("bad_shape", "data is not an object")
+    for key in FASTNEWS_KEYS:
+        if key in payload:
+            return _rows(payload[key], f"data.{key}")
+    raise SourceError("bad_shape", f"data has none of {', '.join(FASTNEWS_KEYS)}")
+
+
+def fastnews_cursor(rows: list[dict[str, Any]]) -> str:
+    """``sortEnd`` of the page after ``rows``: the last row's ``realSort`` ("" when it has none)."""
+    return str(rows[-1].get("realSort") or "").strip() if rows else ""
 
 
 def parse_news_columns(text: str) -> list[dict[str, Any]]:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Any
 
 from crawler.archive.items import Article
+from crawler.archive.text import strip_headline
 
 
 def _s(row: dict[str, Any], *keys: str) -> str:
@@ -39,14 +40,39 @@ def _signed(item: Article) -> Article:
     return replace(item, row_sig=row_signature(item))
 
 
-def from_kuaixun(row: dict[str, Any]) -> Article:
+def rolling_link(link: str, code: str, article_url: str) -> str:
+    """A rolling-news row's source link: its own, else the article page of its code
+    (``article_url``, FINEWS_ARTICLE_URL). Only a code of digits names a page."""
+    if link or not (code.isascii() and code.isdigit()):
+        return link
+    return article_url.format(code=code)
+
+
+def from_kuaixun(row: dict[str, Any], article_url: str) -> Article:
+    """A kuaixun ``LivesList`` row (sources.md §1). The digest loses its ``【headline】`` here,
+    where both rolling-news lists meet: the fast-news list may leave it out."""
+    code = _s(row, "id", "newsid")
     return _signed(Article(
-        id=_s(row, "id", "newsid"),
+        id=code,
         feed="emnews",
         title=_s(row, "title", "simtitle"),
         published=_s(row, "showtime", "ordertime"),
-        digest=_s(row, "digest", "simdigest"),
-        source_url=_s(row, "url_w", "url_unique"),
+        digest=strip_headline(_s(row, "digest", "simdigest")),
+        source_url=rolling_link(_s(row, "url_w", "url_unique"), code, article_url),
+    ))
+
+
+def from_fastnews(row: dict[str, Any], article_url: str) -> Article:
+    """A getFastNewsList row (sources.md §6.1): the same Article, row signature included,
+    as the kuaixun row of the same flash, so a failover between the lists re-fetches nothing."""
+    code = _s(row, "code")
+    return _signed(Article(
+        id=code,
+        feed="emnews",
+        title=_s(row, "title"),
+        published=_s(row, "showTime", "showtime"),
+        digest=strip_headline(_s(row, "summary", "digest")),
+        source_url=rolling_link(_s(row, "url"), code, article_url),
     ))
 
 

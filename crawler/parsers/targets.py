@@ -95,7 +95,7 @@ def from_post(path: str | Path, share_url: str, article_url: str) -> Article:
             raise TargetError("not a rolling-news id")
         return replace(item, source_url=item.source_url or article_url.format(code=item.id),
                        body_from="archive" if item.body_html else "")
-    if not item.id.upper().startswith("NW"):
+    if not re.fullmatch(r"NW\d+", item.id, re.I):  # generic sources' ids (nw-example-com-…) are none
         raise NotNews(f"not a news post (category {item.category or 'missing'!r})")
     code = code_in_link(item.share_url) or info_code(item.id)
     return replace(

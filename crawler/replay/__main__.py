@@ -3,6 +3,8 @@
 List times are moved by whole days so the newest article is yesterday (Beijing): a crawl
 at any hour keeps its posts. Fault options make a share of answers fail the way the
 sources do, the same way for the same --seed, e.g. --error-rate 0.2 --truncate-rate 0.05.
+The demo's generic sites (feeds, sitemaps, robots.txt; crawler/replay/data/sources.yml)
+are served too, dated on the newest list day.
 """
 
 from __future__ import annotations
@@ -12,8 +14,17 @@ import time
 from datetime import date, datetime
 
 from crawler.replay.dataset import BEIJING
-from crawler.replay.faults import Faults
+from crawler.replay.faults import ENDPOINTS, Faults, dead_endpoints
 from crawler.replay.server import DEFAULT_DATASET, ReplayServer, load_dataset
+
+
+def dead_spec(spec: str) -> str:
+    """A ``--dead`` value, checked: a bad one is a usage error, not a traceback."""
+    try:
+        dead_endpoints([spec])
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return spec
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -44,6 +55,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="lists as JSONP / without the JS wrapper's ';' (valid, not a failure)")
     faults.add_argument("--max-failures", type=int, default=2,
                         help="a path fails at most this many times, so retries get through")
+    faults.add_argument("--dead", action="append", default=[], metavar="KIND[:HOW]", type=dead_spec,
+                        help=f"kill an endpoint ({', '.join(ENDPOINTS)}): it answers only HOW, a 404 "
+                        "unless given as an HTTP status, html (error page, status 200) or code "
+                        "(rc≠1 / code≠\"1\"); repeatable. E.g. --dead fastnews shows the failover "
+                        "of emnews to the kuaixun list")
     return parser.parse_args(argv)
 
 
@@ -67,10 +83,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     faults = faults_from(args)
     server = ReplayServer(load_dataset(args.dataset), port=args.port, latency=args.latency,
-                          rebase_to=rebase_day(args), faults=faults).start()
+                          rebase_to=rebase_day(args), faults=faults, dead=args.dead, sites=True).start()
     print(f"replay serving {args.dataset} at {server.url}  (FINEWS_REPLAY_URL={server.url})", flush=True)
     if faults.active:
         print(f"faults: {faults}", flush=True)
+    if args.dead:
+        print(f"dead: {', '.join(f'{k} ({how})' for k, how in server.replay.dead.items())}", flush=True)
     try:
         while True:
             time.sleep(3600)

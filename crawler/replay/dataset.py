@@ -131,8 +131,27 @@ def market_records(rng: random.Random, n: int, start: datetime, textapi: dict) -
     return records
 
 
+def fastnews_rows(kuaixun: list[dict]) -> list[dict]:
+    """Kuaixun rows as getFastNewsList shows the same flashes (sources.md §6.1): ``code`` is
+    the id, ``summary`` the digest, ``url`` only when the row has a link; ``realSort`` is the
+    row's ``sort``, else a number decreasing down the list."""
+    rows = []
+    for i, row in enumerate(kuaixun):
+        fast = {"code": row.get("id") or row.get("newsid", ""),
+                "title": row.get("title") or row.get("simtitle", ""),
+                "summary": row.get("digest") or row.get("simdigest", ""),
+                "showTime": row.get("showtime") or row.get("ordertime", ""),
+                "realSort": str(row.get("sort") or len(kuaixun) - i)}
+        link = row.get("url_w") or row.get("url_unique")
+        if link:
+            fast["url"] = link
+        rows.append(fast)
+    return rows
+
+
 # List fields holding a Beijing wall-clock time, per dataset key (see rebase).
-_TIME_FIELDS = {"kuaixun": ("showtime", "ordertime"), "columns": ("showTime",), "market": ("datetime",)}
+_TIME_FIELDS = {"kuaixun": ("showtime", "ordertime"), "fastnews": ("showTime",), "columns": ("showTime",),
+                "market": ("datetime",)}
 _TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -153,6 +172,13 @@ def beijing_day(now: date) -> date:
     return now
 
 
+def newest_day(data: dict[str, Any]) -> date | None:
+    """The day of the dataset's newest list row (Beijing wall clock); None without rows."""
+    times = [datetime.strptime(row[f], _TIME_FORMAT) for row, fields in _list_rows(data)
+             for f in fields[:1] if row.get(f)]
+    return max(times).date() if times else None
+
+
 def rebase(data: dict[str, Any], now: date) -> dict[str, Any]:
     """The dataset with every list time moved by whole days so its newest row is on the day
     before ``now``'s Beijing day.
@@ -163,11 +189,10 @@ def rebase(data: dict[str, Any], now: date) -> dict[str, Any]:
     rows, under a day of them, stay inside the retention window.
     """
     data = json.loads(json.dumps(data))
-    times = [datetime.strptime(row[f], _TIME_FORMAT) for row, fields in _list_rows(data)
-             for f in fields[:1] if row.get(f)]
-    if not times:
+    newest = newest_day(data)
+    if newest is None:
         return data
-    days = (beijing_day(now) - max(times).date()).days - 1
+    days = (beijing_day(now) - newest).days - 1
     shift = timedelta(days=days)
     for row, fields in _list_rows(data):
         for f in fields:

@@ -12,6 +12,7 @@ failures: they are valid answers in another shape, chosen per path, never counte
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -95,3 +96,28 @@ class Faults:
     def variant(self, key: str) -> bool:
         """Is ``key`` answered in its other valid shape (same on every attempt)?"""
         return unit(self.seed, key, "variant") < self.variant_rate
+
+
+# Endpoints the replay can kill outright (``--dead KIND[:HOW]``), so a demo or a test shows
+# what finews does when a source is gone: a failover, a fallback, or a failed feed.
+ENDPOINTS = ("fastnews", "kuaixun", "columns", "market", "textapi", "article")
+# How a dead endpoint answers: an HTTP status (404 unless told), an HTML error page with
+# status 200, or a list answer with rc≠1 / code≠"1".
+DEAD_HTML, DEAD_CODE = "html", "code"
+
+
+def dead_endpoints(specs: Iterable[str]) -> dict[str, str]:
+    """``["fastnews", "kuaixun:503"]`` → ``{"fastnews": "404", "kuaixun": "503"}``.
+
+    Raises ValueError naming an unknown endpoint or answer.
+    """
+    dead = {}
+    for spec in specs:
+        kind, _, how = spec.strip().partition(":")
+        how = how or "404"
+        if kind not in ENDPOINTS:
+            raise ValueError(f"unknown endpoint {kind!r}; expected one of {', '.join(ENDPOINTS)}")
+        if how not in (DEAD_HTML, DEAD_CODE) and not (how.isdigit() and 400 <= int(how) <= 599):
+            raise ValueError(f"{spec!r}: a dead endpoint answers an HTTP status 400-599, html or code")
+        dead[kind] = how
+    return dead

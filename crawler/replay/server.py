@@ -4,15 +4,26 @@ Request ``/HOST[:PORT]/PATH?QUERY`` is answered as the real ``HOST`` would answe
 ``/PATH?QUERY``, from a dataset dict:
 
 ``kuaixun``  list of rolling-news rows, newest first (paged by size/page in the URL)
+``fastnews`` getFastNewsList rows, newest first (paged by sortEnd = a row's realSort); without
+             it the list serves the ``kuaixun`` rows in its own shape. The rows go under
+             ``data.fastNewsList``, or under ``fastnews_key`` (``"list"``: older answers)
 ``columns``  ``{column: [rows]}`` for getNewsByColumns (a comma list merges columns)
 ``market``   ``{marketType: [records]}`` for the newmarket web API
 ``textapi``  ``{info code: JSON object}`` for GetNewsText.do
 ``pages``    ``{"HOST/PATH": html}`` article pages; anything else is a 404
 
+``files`` (``{"HOST/PATH[?QUERY]": SiteFile}``, crawler.replay.sites) are the generic sources'
+feeds, sitemaps, robots.txt and pages, served with ETag and Last-Modified: a conditional GET
+that matches gets 304 (counted as ``not_modified``). ``sites=True`` adds the bundled demo's.
+
 With ``faults`` (crawler.replay.faults.Faults) some answers are 5xx, slow, truncated, an
 HTML error page with status 200 or a list with ``rc≠1``/``code≠"1"``, and some lists come as
 JSONP or without the JS wrapper's ``;``; ``faults`` in the counters says how many of each
 were served.
+
+With ``dead`` (``{endpoint: how}``, crawler.replay.faults.dead_endpoints) an endpoint
+(fastnews, kuaixun, columns, market, textapi, article) answers only a 404, another status, an
+HTML page with status 200 (``html``) or a list error (``code``): a source that is gone.
 
 With ``hold_after=K`` the first K article-page and text-API requests are answered and
 every later one is held (not answered) until ``release()``: a crawl then stops after
@@ -32,6 +43,7 @@ import re
 import threading
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -39,11 +51,15 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from crawler.replay import faults as F
-from crawler.replay.dataset import rebase
+from crawler.replay.dataset import fastnews_rows, newest_day, rebase
+from crawler.replay.sites import SiteFile, demo_sites
 
 _KUAIXUN = re.compile(r"^/kuaixun/v1/getlist_(?P<column>\d+)_ajaxResult_(?P<size>\d+)_(?P<page>\d+)_\.html$")
 DEFAULT_DATASET = Path(__file__).with_name("data") / "demo.json"
+FASTNEWS = "/comm/web/getFastNewsList"
+COLUMNS = "/comm/web/getNewsByColumns"
 CONTROL = "/_replay/"
+NOT_FOUND = "<html><body>404 Not Found</body></html>"
 HOLD_KINDS = frozenset({"article", "textapi"})  # what hold_after counts and holds
 
 
@@ -57,6 +73,14 @@ def peak_rate(times: list[float], window: float = 1.0) -> int:
     return peak
 
 
+def endpoint(path: str) -> str:
+    """Which source endpoint a path is (crawler.replay.faults.ENDPOINTS)."""
+    if _KUAIXUN.match(path):
+        return "kuaixun"
+    return {FASTNEWS: "fastnews", COLUMNS: "columns", "/information/newmarket/web/webapi": "market",
+            "/NewsData/GetNewsText.do": "textapi"}.get(path, "article")
+
+
 def load_dataset(path: str | Path = DEFAULT_DATASET) -> dict[str, Any]:
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
@@ -64,9 +88,9 @@ def load_dataset(path: str | Path = DEFAULT_DATASET) -> dict[str, Any]:
 class Reply:
     """One answer: status, content type and body bytes; ``delay`` seconds before it is sent,
     and ``cut``: only half the body is sent (under the full Content-Length), then the
-    connection closes."""
+    connection closes; ``headers``: more headers to send (ETag, Last-Modified)."""
 
-    __slots__ = ("status", "ctype", "body", "delay", "cut")
+    __slots__ = ("status", "ctype", "body", "delay", "cut", "headers")
 
     def __init__(self, status: int, ctype: str, body: str | bytes):
         self.status = status
@@ -74,6 +98,7 @@ class Reply:
         self.body = body.encode("utf-8") if isinstance(body, str) else body
         self.delay = 0.0
         self.cut = False
+        self.headers: dict[str, str] = {}
 
 
 def _page(rows: list, size: int, page: int) -> list:
@@ -85,10 +110,14 @@ class Replay:
     """The routing and the counters, independent of the HTTP plumbing (easy to test)."""
 
     def __init__(self, dataset: dict[str, Any], latency: float = 0.0, faults: F.Faults | None = None,
-                 hold_after: int | None = None):
+                 hold_after: int | None = None, dead: dict[str, str] | None = None,
+                 files: dict[str, SiteFile] | None = None):
         self.dataset = dataset
+        self.files = files or {}
         self.latency = latency
         self.faults = faults or F.Faults()
+        self.dead = dead or {}
+        self._fastnews: tuple[list[dict], dict[str, int]] | None = None
         self.hold_after = hold_after
         self._released = threading.Event()
         self._lock = threading.Lock()
@@ -159,12 +188,18 @@ class Replay:
             return Reply(200, "application/json", json.dumps(report))
         return Reply(404, "application/json", "{}")
 
-    def answer(self, raw_path: str) -> Reply:
+    def answer(self, raw_path: str, headers: Any = None) -> Reply:
+        """The answer to ``raw_path``; ``headers``: the request's (conditional GET of ``files``)."""
         parts = urlsplit(raw_path)
         host, _, path = parts.path.lstrip("/").partition("/")
         path = "/" + path
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        kind, reply = self.route(host, path, query)
+        found = self.site_file(host + path + (f"?{parts.query}" if parts.query else ""), headers or {})
+        kind, reply = found if found is not None else self.route(host, path, query)
+        how = self.dead.get(endpoint(path)) if found is None else None
+        if how is not None:
+            self.count(kind, raw_path)
+            return _dead(how, path)
         if kind in HOLD_KINDS and self.hold_after is not None:
             self.wait_turn()
         if self.faults.active:
@@ -220,7 +255,16 @@ class Replay:
             rows = _page(d.get("kuaixun", []), int(m["size"]), int(m["page"]))
             body = json.dumps({"rc": 1, "me": "", "LivesList": rows}, ensure_ascii=False)
             return "list", Reply(200, "application/javascript", f"var ajaxResult={body};")
-        if path == "/comm/web/getNewsByColumns":
+        if path == FASTNEWS:
+            rows, position = self.fastnews()
+            cursor = query.get("sortEnd", "")  # the rows after it; an unknown one has none
+            start = position.get(cursor, len(rows) - 1) + 1 if cursor else 0
+            rows = rows[start : start + int(query.get("pageSize", 20))]
+            key, end = d.get("fastnews_key", "fastNewsList"), rows[-1]["realSort"] if rows else ""
+            body = json.dumps({"code": "1", "message": "success", "data": {key: rows, "sortEnd": end}},
+                              ensure_ascii=False)
+            return "list", Reply(200, "application/json", body)
+        if path == COLUMNS:
             columns = d.get("columns", {})
             rows = [r for c in query.get("column", "").split(",") for r in columns.get(c, [])]
             rows.sort(key=lambda r: r.get("showTime", ""), reverse=True)
@@ -243,8 +287,30 @@ class Replay:
             return "textapi", Reply(200, "application/json", body)
         html = d.get("pages", {}).get(host + path)
         if html is None:
-            return "article", Reply(404, "text/html", "<html><body>404 Not Found</body></html>")
+            return "article", Reply(404, "text/html", NOT_FOUND)
         return "article", Reply(200, "text/html; charset=utf-8", html)
+
+    def site_file(self, key: str, headers: Any) -> tuple[str, Reply] | None:
+        """A generic source's file, or 304 when the request's validators still match it; a
+        robots.txt no site file names is a 404. None: not a site file."""
+        found = self.files.get(key)
+        if found is None:
+            return ("robots", Reply(404, "text/plain", "")) if key.endswith("/robots.txt") else None
+        if found.not_modified(headers.get("If-None-Match"), headers.get("If-Modified-Since")):
+            kind, reply = "not_modified", Reply(304, found.ctype, b"")
+        else:
+            kind, reply = found.kind, Reply(200, found.ctype, found.body)
+        reply.headers = {"ETag": found.etag, "Last-Modified": found.last_modified}
+        return kind, reply
+
+    def fastnews(self) -> tuple[list[dict], dict[str, int]]:
+        """The fast-news rows, and each ``realSort``'s position (worked out once: lists are
+        asked for page after page)."""
+        if self._fastnews is None:
+            d = self.dataset
+            rows = d["fastnews"] if "fastnews" in d else fastnews_rows(d.get("kuaixun", []))
+            self._fastnews = rows, {str(r.get("realSort", "")): i for i, r in reversed(list(enumerate(rows)))}
+        return self._fastnews
 
 
 JSONP_CALLBACK = "jQuery1124_1763600000000"
@@ -255,7 +321,7 @@ def _variant(path: str, body: bytes) -> bytes:
     media JSON as JSONP (as if asked with ``callback=``)."""
     if _KUAIXUN.match(path):
         return body.rstrip().rstrip(b";") + b"\n"
-    if path == "/comm/web/getNewsByColumns" and body.startswith(b"{"):
+    if path in (COLUMNS, FASTNEWS) and body.startswith(b"{"):
         return JSONP_CALLBACK.encode() + b"(" + body + b");"
     return body
 
@@ -264,9 +330,18 @@ def _list_error(path: str) -> str:
     """A list endpoint's "not now" answer: ``rc`` 0, ``code`` "0", or no ``record``."""
     if _KUAIXUN.match(path):
         return 'var ajaxResult={"rc":0,"me":"系统繁忙","LivesList":[]};'
-    if path == "/comm/web/getNewsByColumns":
+    if path in (COLUMNS, FASTNEWS):
         return '{"code":"0","message":"系统繁忙","data":null}'
     return '{"message":"系统繁忙"}'
+
+
+def _dead(how: str, path: str) -> Reply:
+    """What a dead endpoint answers (crawler.replay.faults.dead_endpoints)."""
+    if how == F.DEAD_HTML:
+        return Reply(200, "text/html; charset=utf-8", F.ERROR_PAGE)
+    if how == F.DEAD_CODE:
+        return Reply(200, "application/json", _list_error(path))
+    return Reply(int(how), "text/html", NOT_FOUND if how == "404" else F.ERROR_PAGE)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -285,7 +360,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if replay.latency:
                 time.sleep(replay.latency)
-            reply = replay.answer(self.path)
+            reply = replay.answer(self.path, self.headers)
             if reply.delay:
                 time.sleep(reply.delay)
         finally:
@@ -302,6 +377,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(reply.status)
         self.send_header("Content-Type", reply.ctype)
         self.send_header("Content-Length", str(len(reply.body)))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
         self.end_headers()
         if reply.cut:
             self.wfile.write(reply.body[: len(reply.body) // 2])
@@ -325,10 +402,17 @@ class ReplayServer:
 
     def __init__(self, dataset: dict[str, Any], port: int = 0, latency: float = 0.0,
                  rebase_to: date | None = None, faults: F.Faults | None = None,
-                 hold_after: int | None = None):
+                 hold_after: int | None = None, dead: Iterable[str] = (),
+                 files: dict[str, SiteFile] | None = None, sites: bool = False):
+        """``dead``: endpoints to kill, as ``KIND[:HOW]`` (crawler.replay.faults.dead_endpoints);
+        ``files``: generic sources' files; ``sites``: the demo's too, dated on the newest list day."""
         if rebase_to is not None:  # list times moved by whole days to end the day before (demo)
             dataset = rebase(dataset, rebase_to)
-        self.replay = Replay(dataset, latency=latency, faults=faults, hold_after=hold_after)
+        files = dict(files or {})
+        if sites:
+            files.update(demo_sites(newest_day(dataset) or date.today()))
+        self.replay = Replay(dataset, latency=latency, faults=faults, hold_after=hold_after,
+                             dead=F.dead_endpoints(dead), files=files)
         self.httpd = _HTTPServer(("127.0.0.1", port), _Handler)
         self.httpd.replay = self.replay
         self._thread: threading.Thread | None = None

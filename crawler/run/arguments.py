@@ -17,6 +17,7 @@ from scrapy.settings import BaseSettings
 
 import crawler.settings as defaults
 from crawler.net.profiles import PROFILES
+from crawler.parsers.lists import ROLLING_LISTS
 
 # Settings that must be at least this much (a 0 page size or concurrency never ends or
 # never starts); the others of a numeric type only need to be numbers.
@@ -67,6 +68,10 @@ def _check_special(settings: BaseSettings) -> None:
             datetime.fromisoformat(str(now))
         except ValueError:
             raise ArgumentError(f"-s FINEWS_NOW={now!r}: expected an ISO time, YYYY-MM-DDTHH:MM:SS") from None
+    lists = settings.getlist("FINEWS_EMNEWS_LISTS")
+    if not lists or any(name not in ROLLING_LISTS for name in lists):
+        raise ArgumentError(f"-s FINEWS_EMNEWS_LISTS={','.join(lists)!r}: expected a comma-separated "
+                            f"list of {', '.join(ROLLING_LISTS)}")
     profile = settings.get("FINEWS_PROFILE") or "default"
     if profile not in PROFILES:
         raise ArgumentError(f"-s FINEWS_PROFILE={profile!r}: expected one of {', '.join(PROFILES)}")
@@ -94,12 +99,14 @@ def check_settings(settings: BaseSettings) -> None:
     _check_special(settings)
 
 
-def check_spider(spidercls: type, spargs: dict[str, Any]) -> None:
-    """Raise ArgumentError when the spider would refuse its ``-a`` arguments."""
-    check = getattr(spidercls, "check_arguments", None)
-    if check is None:
-        return
+def check_spider(spidercls: type, spargs: dict[str, Any], settings: BaseSettings | None = None) -> None:
+    """Raise ArgumentError when the spider would refuse its ``-a`` arguments, or (given the
+    settings) what it reads at start (``check_settings``: the feeds spider's sources file)."""
+    checks = [getattr(spidercls, "check_arguments", None)]
+    if settings is not None and hasattr(spidercls, "check_settings"):
+        checks.append(lambda kwargs: spidercls.check_settings(settings, kwargs))
     try:
-        check(spargs)
+        for check in filter(None, checks):
+            check(spargs)
     except ValueError as exc:
         raise ArgumentError(str(exc)) from None

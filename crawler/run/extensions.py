@@ -64,6 +64,25 @@ class ArchiveState:
         self.index.record(item_id, path, text, published, body_from, row_sig, self.now.isoformat(),
                           known=known)
 
+    def validators(self, url: str) -> tuple[str, str]:
+        """``(etag, last_modified)`` a feed or sitemap answered when last read whole."""
+        return self.index.validators(url)
+
+    def read_whole(self, url: str, etag: str, last_modified: str) -> None:
+        """Every entry of a feed or sitemap was handled: next run asks it "changed since?"."""
+        self.index.record_validators(url, etag, last_modified, self.now.isoformat())
+
+    def read_partly(self, url: str) -> None:
+        """An entry of a feed or sitemap was left for later: next run reads it whole again."""
+        self.index.forget_validators(url)
+
+    def alias_of(self, item_id: str) -> str:
+        """The id of the canonical URL an entry's page declared, once it has been fetched."""
+        return self.index.alias_of(item_id)
+
+    def alias(self, item_id: str, canonical_id: str) -> None:
+        self.index.record_alias(item_id, canonical_id)
+
     def dropped(self, item_id: str, row_sig: str, reason: str) -> None:
         """Remember a listed row dropped after its body was fetched (see freshness.verdict)."""
         if item_id and row_sig:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from crawler.run.health import feed_verdict
+
 COLUMNS = ("listed", "fetched", "new", "updated", "unchanged", "skipped", "dropped", "deferred",
            "errors")
 
@@ -40,18 +42,11 @@ def feed_summary(feed: str, stats: dict[str, Any]) -> dict[str, Any]:
         "errors": stats.get("finews/errors", 0),
         "list_errors": sum(_by_reason(stats, "finews/list_error/").values()),
         "unresolved": stats.get("finews/share/unresolved", 0),
+        "failover": _by_reason(stats, f"finews/failover/{feed}/"),
+        "verdict": feed_verdict(stats)[0],
+        "reasons": feed_verdict(stats)[1],
         "finish_reason": stats.get("finish_reason", ""),
     }
-
-
-def feed_failed(summary: dict[str, Any]) -> bool:
-    """A feed failed entirely when its list could not be read at all."""
-    return summary["listed"] == 0 and summary["list_errors"] > 0
-
-
-def run_failed(summary: dict[str, Any]) -> bool:
-    """Exit code 1: the feed failed, or a one-off target stayed unresolved."""
-    return feed_failed(summary) or summary["unresolved"] > 0
 
 
 def archive_changed(summaries: list[dict[str, Any]]) -> bool:
@@ -69,6 +64,12 @@ def format_table(summaries: list[dict[str, Any]]) -> str:
             if s[f"{what}_by_reason"]:
                 reasons = ", ".join(f"{k}={v}" for k, v in s[f"{what}_by_reason"].items())
                 lines.append(f"{what} in {s['feed']}: {reasons}")
+    for s in summaries:
+        if s["verdict"] != "healthy":
+            lines.append(f"{s['verdict']}: {s['feed']}: {'; '.join(s['reasons'])}")
+    for s in summaries:
+        if s["failover"]:
+            lines.append(f"failover in {s['feed']}: {', '.join(s['failover'])}")
     for s in summaries:
         if s["unresolved"]:
             lines.append(f"unresolved in {s['feed']}: {s['unresolved']} (see the unresolved: lines of the log)")

@@ -34,6 +34,19 @@ BAD = [
     (["crawlall", "-s", "FINEWS_FEEDS=emnews,foo"], "unknown feed(s) foo"),
     (["crawlall", "-s", "FINEWS_RETENTION_DAYS=-1"], "expected at least 1"),
     (["crawlall", "extra"], "crawlall takes no arguments"),
+    # the sources file of the feeds spider (crawlall runs it when a source is enabled)
+    (["crawl", "feeds", "-s", "FINEWS_SOURCES=tests/fixtures/sources/unknown_key.yml"],
+     "tests/fixtures/sources/unknown_key.yml: source '坏例子': unknown key 'feed'; expected name, feeds,"),
+    (["crawlall", "-s", "FINEWS_SOURCES=tests/fixtures/sources/bad_since_days.yml"],
+     "scrapy crawlall: error: tests/fixtures/sources/bad_since_days.yml: source '示例日报': since_days: 'a week'"),
+    (["crawl", "feeds", "-s", "FINEWS_SOURCES=/nonexistent/sources.yml"],
+     "-s FINEWS_SOURCES='/nonexistent/sources.yml': no such file"),
+    (["crawlall", "--replay", "-s", "FINEWS_SOURCES=/nonexistent/sources.yml"], "no such file"),
+    (["crawl", "feeds"], "sources.yml: no enabled source; add one (scrapy addsource URL --write)"),
+    (["crawl", "feeds", "-s", "FINEWS_SOURCES=crawler/replay/data/sources.yml", "-a", "source=Nope"],
+     "-a source='Nope': no such source; the sources file has '示例财经快报', 'Example Atom Markets'"),
+    (["addsource"], "expected one site or page URL"),
+    (["addsource", "news.example.com"], "'news.example.com' is not an http(s) URL"),
 ]
 
 

@@ -11,7 +11,9 @@ from tests.support import run_crawlall, tree_state
 
 NOW = "2026-11-20T12:00:00+08:00"
 RUNS = ".finews/runs.jsonl"
-SETTINGS = {"FINEWS_NOW": NOW}
+# The generated data sets below have no market rows: a feed listing 0 rows fails its health.
+SETTINGS = {"FINEWS_NOW": NOW, "FINEWS_FEEDS": "emnews,media"}
+EMNEWS_ONLY = {"FINEWS_NOW": NOW, "FINEWS_FEEDS": "emnews"}
 
 
 def merged(new: dict, old: dict) -> dict:
@@ -25,7 +27,7 @@ def merged(new: dict, old: dict) -> dict:
 
 
 def body_requests(server) -> set[str]:
-    lists = ("getlist_", "getNewsByColumns", "/newmarket/")
+    lists = ("getlist_", "getFastNewsList", "getNewsByColumns", "/newmarket/")
     return {p for p in server.replay.paths if not any(marker in p for marker in lists)}
 
 
@@ -37,7 +39,7 @@ def test_second_run_fetches_nothing_and_changes_nothing(replay, tmp_path):
     data = generate(seed=7, emnews=40, media=20, market=5)
     first = replay(data)
     started = time.monotonic()
-    run_crawlall(first.url, tmp_path, settings=SETTINGS)
+    run_crawlall(first.url, tmp_path, settings={"FINEWS_NOW": NOW})
     first_seconds = time.monotonic() - started
     assert len(posts(tmp_path)) == 75
     assert first.counts["article"] > 0 and first.counts["textapi"] == 35
@@ -46,7 +48,7 @@ def test_second_run_fetches_nothing_and_changes_nothing(replay, tmp_path):
 
     second = replay(data)
     started = time.monotonic()
-    proc = run_crawlall(second.url, tmp_path, settings=SETTINGS)
+    proc = run_crawlall(second.url, tmp_path, settings={"FINEWS_NOW": NOW})
     print(f"first run {first_seconds:.2f} s, second run {time.monotonic() - started:.2f} s")
     assert second.counts["article"] == 0 and second.counts["textapi"] == 0
     assert second.counts["list"] > 0
@@ -116,17 +118,17 @@ def test_digest_only_post_is_upgraded_within_the_recheck_window(replay, tmp_path
     young = flash("202611200000000001", "2026-11-20 11:00:00", "新快讯")
     old = flash("202611200000000002", "2026-11-20 08:00:00", "旧快讯")
     data = {"kuaixun": [young, old]}
-    run_crawlall(replay(data).url, tmp_path, settings=SETTINGS)
+    run_crawlall(replay(data).url, tmp_path, settings=EMNEWS_ONLY)
     young_post = tmp_path / "_posts" / "2026-11-20-202611200000000001.md"
     assert young_post.read_text(encoding="utf-8").split("---\n")[2].startswith("\n")  # digest only
 
     pages = {f"finance.eastmoney.com/a/{r['id']}.html": ARTICLE.format(t=r["title"]) for r in (young, old)}
     soon = replay({**data, "pages": pages})
-    run_crawlall(soon.url, tmp_path, settings={"FINEWS_NOW": "2026-11-20T12:10:00+08:00"})
+    run_crawlall(soon.url, tmp_path, settings={**EMNEWS_ONLY, "FINEWS_NOW": "2026-11-20T12:10:00+08:00"})
     assert soon.counts["article"] == 0  # checked 10 minutes ago: not yet
 
     later = replay({**data, "pages": pages})
-    run_crawlall(later.url, tmp_path, settings={"FINEWS_NOW": "2026-11-20T12:40:00+08:00"})
+    run_crawlall(later.url, tmp_path, settings={**EMNEWS_ONLY, "FINEWS_NOW": "2026-11-20T12:40:00+08:00"})
     assert later.counts["article"] == 1  # the young one only; the old one is past the window
     assert "后来出现的正文。" in young_post.read_text(encoding="utf-8")
     old_post = tmp_path / "_posts" / "2026-11-20-202611200000000002.md"
@@ -154,11 +156,11 @@ def test_missing_or_stale_index_is_rebuilt_from_the_files(replay, tmp_path):
     assert again.counts["article"] == 0 and again.counts["textapi"] == 0
 
 
-def test_exit_status_is_1_when_a_feed_list_cannot_be_read(replay, tmp_path):
+def test_exit_status_is_3_when_a_feed_list_cannot_be_read(replay, tmp_path):
     server = replay(generate(seed=7, emnews=3, media=3, market=0))
     broken = "https://newsapi.eastmoney.com/kuaixun/v1/missing_{column}_{size}_{page}.html"
     proc = run_crawlall(server.url, tmp_path, check=False,
-                        settings={**SETTINGS, "FINEWS_EMNEWS_LIST_URL": broken})
-    assert proc.returncode == 1
-    assert "FAILED: could not read the list of emnews" in proc.stdout
+                        settings={**SETTINGS, "FINEWS_EMNEWS_LISTS": "kuaixun", "FINEWS_EMNEWS_LIST_URL": broken})
+    assert proc.returncode == 3  # the emnews feed's health monitors failed
+    assert "FAILED: emnews: list error after retries (http_404=1)" in proc.stdout
     assert len(posts(tmp_path)) == 3  # the media feed still archived its articles

@@ -44,12 +44,12 @@ def test_each_feed_counts_only_its_own_errors_and_the_table_is_printed_once(repl
     server = replay(generate(seed=4, emnews=6, media=4, market=2))
     kill_list(server, "/newmarket/")
     proc = run_crawlall(server.url, tmp_path, settings=SETTINGS, check=False)
-    assert proc.returncode == 1
+    assert proc.returncode == 3  # the market feed's health monitors failed
     rows = table(proc.stdout)
     # market logged one error per market type (3 lists); the others none.
     assert {feed: row["errors"] for feed, row in rows.items()} == {"emnews": "0", "media": "0", "market": "3"}
     assert proc.stdout.count("feed ") == 1 and "feed " not in proc.stderr
-    assert "FAILED: could not read the list of market" in proc.stdout
+    assert "FAILED: market: list error after retries (http_404=3)" in proc.stdout
     assert "unreadable: HTTP 404 from " in proc.stderr  # the status, not an exception name
     assert proc.stderr.count("Enabled extensions") == 1  # start-up dumps once per process
     assert proc.stderr.count("Overridden settings") == 1
@@ -77,7 +77,7 @@ def test_every_run_is_in_the_history_failed_ones_too(replay, tmp_path):
     dead = replay(data)
     kill_list(dead, "")  # every list answers 404: the whole run fails
     proc = run_crawlall(dead.url, tmp_path, settings=settings, check=False)
-    assert proc.returncode == 1
+    assert proc.returncode == 3
     last = json.loads((tmp_path / ".finews/last-run.json").read_text(encoding="utf-8"))
     assert last["failed"] == ["emnews", "media"]  # written although the archive did not change
     run_crawl("emnews", replay(data).url, tmp_path, settings=settings)

@@ -126,3 +126,22 @@ def test_categories_and_tags_are_plain_unless_yaml_would_misread_them(value, wri
     assert yaml_scalar(value) == written
     head = frontmatter.loads(f"---\ncategories: {written}\ntags: {written}\n---\n")
     assert head["categories"] == value and head["tags"] == value
+
+
+def test_link_line_cannot_end_early_or_break():
+    """A ">" or a line break in a source link would leave the rest of it to be read as markup."""
+    item = Article(id="1", feed="emnews", title="t", published=WHEN, digest="d",
+                   source_url='http://x/a.html"><img src=x onerror="f()">\n<b>')
+    _, text = render_post(item, "//s")
+    assert "\n<http://x/a.html%22%3E%3Cimg%20src=x%20onerror=%22f()%22%3E%0A%3Cb%3E>\n" in text
+    plain = Article(id="1", feed="emnews", title="t", published=WHEN, digest="d",
+                    source_url="http://finance.eastmoney.com/a/202611201234567890.html?a=1&b=%E4")
+    assert "\n<http://finance.eastmoney.com/a/202611201234567890.html?a=1&b=%E4>\n" in render_post(plain, "//s")[1]
+
+
+def test_media_name_in_the_back_link_is_text():
+    item = Article(id="NW1", feed="media", title="t", published=WHEN, body_html="<p>x</p>", share_url="http://s",
+                   category="c", tags=['媒<img src=x onerror="f()">](javascript:f()){: onclick=f}新闻'])
+    _, text = render_post(item, "//s")
+    assert text.endswith('[返回媒&lt;img src=x onerror="f()">&#93;(javascript:f())&#123;: onclick=f}新闻]'
+                         "(//s/category/c.html)｜[返回首页](//s/)")

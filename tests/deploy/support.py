@@ -9,6 +9,7 @@ from tests.support import checkout_files
 
 PACKAGES = ("crawler", "spiders", "pipelines")
 DEMO = "crawler/replay/data/demo.json"
+DEMO_SOURCES = "crawler/replay/data/sources.yml"  # what crawlall --replay's feeds spider reads
 
 
 def assert_ships_the_crawler(archive: Path, metadata: str) -> None:
@@ -17,5 +18,5 @@ def assert_ships_the_crawler(archive: Path, metadata: str) -> None:
     names = set(zipfile.ZipFile(archive).namelist())
     modules = {name for name in checkout_files(*PACKAGES) if name.endswith(".py")}
     assert modules and modules - names == set()
-    assert DEMO in names
+    assert {DEMO, DEMO_SOURCES} <= names
     assert {name.split("/")[0] for name in names} == {*PACKAGES, metadata}

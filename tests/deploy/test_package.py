@@ -73,7 +73,7 @@ def test_installed_copy_lists_and_crawls_from_any_folder(installed, replay, tmp_
                           "pipelines.__file__)")
     assert all(Path(p).is_relative_to(installed) for p in where.stdout.split()), where.stdout
 
-    spiders = ["emnews", "market", "media", "share"]
+    spiders = ["emnews", "feeds", "market", "media", "share"]
     assert run_installed(installed, cwd, python, "-m", "crawler.cli", "list").stdout.split() == spiders
     assert run_installed(installed, cwd, python, "-m", "scrapy", "list",
                          settings_module="crawler.settings").stdout.split() == spiders
@@ -89,7 +89,8 @@ def test_installed_copy_lists_and_crawls_from_any_folder(installed, replay, tmp_
 
 
 def test_installed_copy_serves_its_bundled_replay(installed, tmp_path):
-    """``crawlall --replay`` reads the dataset shipped as package data."""
+    """``crawlall --replay`` reads the dataset and the demo sources file shipped as package data."""
     run_installed(installed, tmp_path, str(installed / "bin" / "finews"), "crawlall", "--replay", *LOOPBACK,
                   "-s", "FINEWS_OUTPUT_DIR=site", "-s", f"FINEWS_NOW={NOW}")
-    assert len(list((tmp_path / "site" / "_posts").glob("*.md"))) > 0
+    names = [p.name for p in (tmp_path / "site" / "_posts").glob("*.md")]
+    assert any("-NW" in n for n in names) and any("-news-example-rss-test-" in n for n in names)

@@ -108,7 +108,7 @@ def expected(data: dict) -> tuple[set[str], set[str]]:
 def test_three_feeds_scheduled_at_once_all_finish_into_one_archive(scrapyd, replay, tmp_path):
     home, url = scrapyd
     answer = deploy(url, tmp_path)
-    assert (answer["project"], answer["version"], answer["spiders"]) == ("finews", "r1", 4)
+    assert (answer["project"], answer["version"], answer["spiders"]) == ("finews", "r1", 5)
     # The jobs would also find a module the egg lacks in this checkout (the editable install):
     # the egg itself must be complete.
     assert_ships_the_crawler(home / "eggs" / "finews" / "r1.egg", "EGG-INFO")

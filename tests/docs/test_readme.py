@@ -34,6 +34,6 @@ def test_every_finews_setting_is_in_the_readme():
 def test_every_spider_is_in_the_readme():
     loader = SpiderLoader.from_settings(Settings({"SPIDER_MODULES": settings.SPIDER_MODULES}))
     spiders = loader.list()
-    assert set(spiders) == {"emnews", "media", "market", "share"}
+    assert set(spiders) == {"emnews", "media", "market", "share", "feeds"}
     for name in spiders:
         assert f"`scrapy crawl {name}" in README, name

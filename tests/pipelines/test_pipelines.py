@@ -75,5 +75,6 @@ def test_rolling_news_category_and_digest(crawler):
     pipe = NormalizePipeline.from_crawler(crawler)
     pipe.open_spider()
     item = pipe.process_item(Article(id="1", feed="emnews", title="T", published="2026-11-20 10:00:00",
-                                     digest="【T】正文", source_url="http://a"))
-    assert (item.category, item.tags, item.digest) == ("emnews", ["东财滚动新闻"], "正文")
+                                     digest="【独家】正文", source_url="http://a"))
+    # the row's 【headline】 went with the list row (crawler.parsers.rows); this one is text
+    assert (item.category, item.tags, item.digest) == ("emnews", ["东财滚动新闻"], "【独家】正文")

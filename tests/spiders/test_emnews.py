@@ -58,6 +58,6 @@ def test_unreadable_list_is_counted_and_writes_nothing(replay, tmp_path):
     server = replay({"kuaixun": [ROW]})
     server.replay.route = lambda host, path, query: ("list", Reply(200, "text/html", "<html>err</html>"))
     proc = run_crawl("emnews", server.url, tmp_path, check=False)
-    assert proc.returncode == 1  # the feed failed: its list could not be read
+    assert proc.returncode == 3  # the feed failed: its list could not be read
     assert "finews/list_error/html_error': 1" in proc.stderr
     assert not (tmp_path / "_posts").exists()

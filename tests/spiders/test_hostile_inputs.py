@@ -20,7 +20,8 @@ from tests.support import FIXTURES, ROOT, copy_site_skeleton, crawl_stats, find_
 
 CORPUS = json.loads((FIXTURES / "hostile" / "cases.json").read_text(encoding="utf-8"))
 CASES = CORPUS["cases"]
-SETTINGS = {"FINEWS_NOW": CORPUS["now"], "FINEWS_RETENTION_DAYS": 100_000}
+# Most of the corpus is meant to be dropped: far over the health monitor's drop share.
+SETTINGS = {"FINEWS_NOW": CORPUS["now"], "FINEWS_RETENTION_DAYS": 100_000, "FINEWS_HEALTH_MAX_DROP_SHARE": 1}
 
 
 def case_id(case: dict) -> str:

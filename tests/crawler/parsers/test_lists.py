@@ -1,7 +1,9 @@
 import pytest
 
 from crawler.parsers import SourceError
-from crawler.parsers.lists import parse_kuaixun, parse_market, parse_news_columns, unwrap_json
+from crawler.parsers.lists import (
+    fastnews_cursor, parse_fastnews, parse_kuaixun, parse_market, parse_news_columns, unwrap_json,
+)
 from tests.support import fixture_text
 
 
@@ -27,11 +29,36 @@ def test_kuaixun_rc_other_than_one_is_an_error():
     assert err.value.reason == "rc"
 
 
-@pytest.mark.parametrize("parse", [parse_kuaixun, parse_news_columns, parse_market])
+@pytest.mark.parametrize("parse", [parse_kuaixun, parse_fastnews, parse_news_columns, parse_market])
 def test_html_error_page_with_status_200_is_an_error(parse):
     with pytest.raises(SourceError) as err:
         parse(fixture_text("error_page_200.html"))
     assert err.value.reason == "html_error"
+
+
+def test_fastnews_rows_and_the_cursor_of_the_next_page():
+    rows = parse_fastnews(fixture_text("lists", "fastnews_fastNewsList.json"))
+    assert [r["code"] for r in rows] == ["202611201234567890", "202611200000000001"]
+    assert "url" not in rows[0] and rows[1]["url"].endswith("/news/1354,202611200000000001.html")
+    assert fastnews_cursor(rows) == "1763596800000456"  # the last row's realSort
+
+
+def test_fastnews_older_answers_keep_the_rows_under_data_list():
+    rows = parse_fastnews(fixture_text("lists", "fastnews_data_list.json"))
+    assert [r["code"] for r in rows] == ["202611201234567890"]
+
+
+def test_fastnews_empty_list_ends_paging():
+    rows = parse_fastnews(fixture_text("lists", "fastnews_empty.json"))
+    assert rows == [] and fastnews_cursor(rows) == ""
+
+
+@pytest.mark.parametrize("name, reason", [("fastnews_code0.json", "code"),
+                                          ("fastnews_unknown_shape.json", "bad_shape")])
+def test_fastnews_code_other_than_one_or_an_unknown_shape_is_an_error(name, reason):
+    with pytest.raises(SourceError) as err:
+        parse_fastnews(fixture_text("lists", name))
+    assert err.value.reason == reason
 
 
 def test_news_columns_plain_json_and_jsonp_give_the_same_shape():
