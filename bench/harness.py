@@ -118,7 +118,9 @@ def crawlall(replay_url: str, output: Path, profile: str, *settings: str) -> Mea
     for setting in settings:
         cmd += ["-s", setting]
     run = run_measured(cmd)
-    if run.returncode != 0:
+    # 3: a feed's health monitors failed (a synthetic data set may leave a feed empty);
+    # the crawl itself ran, and its speed is what is measured here.
+    if run.returncode not in (0, 3):
         raise RuntimeError(f"crawlall exited {run.returncode}:\n{run.output[-3000:]}")
     return run
 

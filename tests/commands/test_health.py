@@ -115,12 +115,33 @@ def test_an_undelivered_alert_goes_out_on_the_next_run(replay, tmp_path, webhook
     assert [(a["status"], a["feed"]) for a in webhook.alerts] == [("failing", "market")]
 
 
-def test_a_healthy_run_is_silent(replay, tmp_path, webhook):
-    proc = crawl(replay, generate(seed=11, emnews=3, media=2, market=1), tmp_path, webhook, dead_market=False)
+def test_a_healthy_replay_run_is_silent(tmp_path, webhook):
+    proc = run_crawlall(None, tmp_path, settings={"FINEWS_ALERT_WEBHOOK": webhook.url})
     assert proc.returncode == 0
     assert webhook.alerts == []
     assert "] WARNING:" not in proc.stderr
     assert health(tmp_path).returncode == 0
+
+
+NEW_LAYOUT = """<html><head><title>{title}</title>
+<meta property="article:published_time" content="{when}"></head><body>
+<div class="news-layout-2027"><h1 class="news-title">{title}</h1>
+<div class="news-text"><p>　　{text}</p><p>　　{text}</p><p>　　{text}</p></div></div></body></html>"""
+
+
+def test_layout_drift_is_a_warning_and_the_posts_are_still_written(replay, tmp_path, webhook):
+    data = generate(seed=12, emnews=6, media=0, market=0)
+    for row in data["kuaixun"]:  # every article page in a layout no parser knows
+        host_path = row["url_w"].split("://", 1)[1]
+        data["pages"][host_path] = NEW_LAYOUT.format(title=row["title"], when=row["showtime"],
+                                                     text=f"{row['title']}：改版之后的正文，内容足够长，可以被通用抽取读出。")
+    proc = crawl(replay, data, tmp_path, webhook, dead_market=False, FINEWS_FEEDS="emnews")
+    assert proc.returncode == 0  # a warning keeps 0
+    assert [(a["status"], a["feed"]) for a in webhook.alerts] == [("warning", "emnews")]
+    assert "layout drift: 6 of 6 article pages matched no known layout" in webhook.alerts[0]["reasons"]
+    posts = list((tmp_path / "_posts").glob("*.md"))
+    assert len(posts) == 6
+    assert all("改版之后的正文" in p.read_text(encoding="utf-8") for p in posts)
 
 
 def test_transitions():
