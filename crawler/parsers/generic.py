@@ -95,13 +95,19 @@ def _ld_value(objects: list[dict], key: str) -> str:
     return ""
 
 
-def page_title(sel: Selector) -> str:
-    """og:title and the like, JSON-LD ``headline``, the only ``h1``, else ``<title>``."""
-    for query in TITLE_META:
+def _declared(sel: Selector, metas: tuple[str, ...], ld_key: str) -> str:
+    """The first of ``metas``' content attributes, else JSON-LD's ``ld_key``: what the page
+    says about itself, before anything is guessed from its text."""
+    for query in metas:
         value = _text(sel.css(query + "::attr(content)"))
         if value:
             return value
-    value = _ld_value(_json_ld(sel), "headline")
+    return _ld_value(_json_ld(sel), ld_key)
+
+
+def page_title(sel: Selector) -> str:
+    """og:title and the like, JSON-LD ``headline``, the only ``h1``, else ``<title>``."""
+    value = _declared(sel, TITLE_META, "headline")
     if value:
         return value
     heads = sel.css("h1")
@@ -110,11 +116,7 @@ def page_title(sel: Selector) -> str:
 
 def page_published(sel: Selector, html: str, url: str) -> str:
     """Publish time from meta tags, JSON-LD ``datePublished``, ``<time>``; else htmldate's day."""
-    for query in DATE_META:
-        value = _text(sel.css(query + "::attr(content)"))
-        if value:
-            return value
-    value = _ld_value(_json_ld(sel), "datePublished")
+    value = _declared(sel, DATE_META, "datePublished")
     if value:
         return value
     for query in DATE_ELEMENTS:
