@@ -40,6 +40,11 @@ GENERIC = "generic"
 TOO_LARGE = (DownloadCancelledError, CancelledError)
 
 
+def no_page(response: Response) -> bool:
+    """The article URL answered that there is no page (404/410), or with no text at all."""
+    return response.status in NO_ARTICLE_STATUSES or not hasattr(response, "text")
+
+
 def _whole_number(name: str, value: object) -> int | None:
     text = str(value).strip()
     if not text:
@@ -277,7 +282,7 @@ class FeedSpider(scrapy.Spider):
         with too little text for an article even so is likely an error page answered with
         200: the request is retried, and once retries are used up there is no article.
         """
-        if response.status in NO_ARTICLE_STATUSES or not hasattr(response, "text"):
+        if no_page(response):
             return None
         page = parse_article(response.text)
         if page is None:

@@ -25,7 +25,7 @@ from crawler.archive.items import Article
 from crawler.parsers.targets import (
     NotNews, TargetError, archive_posts, from_post, from_text, read_lines, split_codes, split_urls,
 )
-from spiders.base import NO_ARTICLE_STATUSES, FeedSpider
+from spiders.base import FeedSpider, no_page
 
 
 def _has_metadata(item: Article) -> bool:
@@ -141,7 +141,7 @@ class ShareSpider(FeedSpider):
         yield self.text_request(item)
 
     def on_source(self, response: Response, item: Article) -> Iterator:
-        if response.status in NO_ARTICLE_STATUSES or not hasattr(response, "text"):
+        if no_page(response):
             self.note(item, "article page", self.no_page_cause(response))
         yield from super().on_source(response, item)
 

@@ -25,6 +25,7 @@ def feed_summary(feed: str, stats: dict[str, Any]) -> dict[str, Any]:
     dropped = _by_reason(stats, "finews/dropped/")
     fetched = _by_reason(stats, "finews/fetch/")
     skipped = _by_reason(stats, "finews/skipped/")
+    verdict, reasons = feed_verdict(stats)
     return {
         "feed": feed,
         "listed": stats.get(f"finews/listed/{feed}", 0),
@@ -43,8 +44,8 @@ def feed_summary(feed: str, stats: dict[str, Any]) -> dict[str, Any]:
         "list_errors": sum(_by_reason(stats, "finews/list_error/").values()),
         "unresolved": stats.get("finews/share/unresolved", 0),
         "failover": _by_reason(stats, f"finews/failover/{feed}/"),
-        "verdict": feed_verdict(stats)[0],
-        "reasons": feed_verdict(stats)[1],
+        "verdict": verdict,
+        "reasons": reasons,
         "finish_reason": stats.get("finish_reason", ""),
     }
 
