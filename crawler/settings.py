@@ -111,8 +111,12 @@ SPIDERMON_SPIDER_CLOSE_MONITORS = ["crawler.run.monitors.FailingSuite", "crawler
 FINEWS_HEALTH_MAX_DROP_SHARE = 0.2
 FINEWS_HEALTH_MAX_GENERIC_SHARE = 0.5
 FINEWS_HEALTH_STALE_HOURS = 6.0
-# Alerts: a JSON POST per incident (failing, warning) and recovery; empty sends none.
+# Alerts (crawler/run/alerts.py), one per incident (failing, warning) and recovery: a JSON
+# POST to this URL (empty sends none), and a message through each spidermon action named
+# here (discord, telegram, slack, ses or a class path), configured by its SPIDERMON_*
+# settings, e.g. SPIDERMON_DISCORD_WEBHOOK_URL.
 FINEWS_ALERT_WEBHOOK = ""
+FINEWS_ALERT_ACTIONS: list[str] = []
 
 # Young-generation GC threshold of a crawl process, whose start-up heap is also frozen
 # (crawler/run/tuning.py; the interpreter's default is 700); 0 leaves the collector alone.

@@ -23,6 +23,7 @@ from scrapy.spiderloader import get_spider_loader
 from crawler.run.arguments import ArgumentError, check_settings, check_spider, fail_usage
 from crawler.archive.dates import run_now
 from crawler.run.health import close_run
+from crawler.run.monitors import judge_unclosed
 from crawler.run.runlock import LOCK, LockHeld, wait_for_lock
 from crawler.run.summary import feed_summary, format_table
 
@@ -71,6 +72,7 @@ class Command(ScrapyCrawl):
         started = time.monotonic()
         self.crawler_process.crawl(crawler, **spargs)
         self.crawler_process.start()
+        judge_unclosed(crawler, name)
         summary = feed_summary(name, crawler.stats.get_stats() if crawler.stats else {})
         print(format_table([summary]))
         when = run_now(self.settings.get("FINEWS_NOW"), self.settings.get("FINEWS_TIMEZONE")).isoformat()

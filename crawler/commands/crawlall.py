@@ -24,6 +24,7 @@ from crawler.run.arguments import ArgumentError, check_settings, check_spider, f
 from crawler.archive.dates import run_now
 from crawler.archive.items import SYNDICATION
 from crawler.run.health import close_run
+from crawler.run.monitors import judge_unclosed
 from crawler.run.quietlog import dumps_once
 from crawler.replay.server import ReplayServer, load_dataset
 from crawler.replay.sites import DEMO_SOURCES
@@ -124,6 +125,8 @@ class Command(ScrapyCommand):
             crawlers.append(crawler)
             self.crawler_process.crawl(crawler, **self.spargs)
         self.crawler_process.start()
+        for crawler in crawlers:
+            judge_unclosed(crawler, crawler.spidercls.name)
         summaries = [feed_summary(c.spidercls.name, c.stats.get_stats() if c.stats else {})
                      for c in crawlers]
         seconds = round(time.monotonic() - started, 2)

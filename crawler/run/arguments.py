@@ -18,6 +18,7 @@ from scrapy.settings import BaseSettings
 import crawler.settings as defaults
 from crawler.net.profiles import PROFILES
 from crawler.parsers.lists import ROLLING_LISTS
+from crawler.run.alerts import spidermon_channel
 
 # Settings that must be at least this much (a 0 page size or concurrency never ends or
 # never starts); the others of a numeric type only need to be numbers.
@@ -78,6 +79,11 @@ def _check_special(settings: BaseSettings) -> None:
     replay = settings.get("FINEWS_REPLAY_URL")
     if replay and not str(replay).startswith(("http://", "https://")):
         raise ArgumentError(f"-s FINEWS_REPLAY_URL={replay!r}: expected http://HOST:PORT")
+    for path in settings.getlist("FINEWS_ALERT_ACTIONS"):
+        try:
+            spidermon_channel(path, settings)
+        except Exception as exc:  # an unknown class, a missing package or NotConfigured
+            raise ArgumentError(f"-s FINEWS_ALERT_ACTIONS: {path}: {exc}") from None
     level = str(settings.get("LOG_LEVEL"))
     if not isinstance(logging.getLevelName(level.upper()), int):
         raise ArgumentError(f"-s LOG_LEVEL={level!r}: expected DEBUG, INFO, WARNING, ERROR or CRITICAL")

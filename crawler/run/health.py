@@ -3,20 +3,20 @@
 A cron job that fails every five minutes must not send an alert every five minutes. The
 current verdict of each feed and whether its incident was alerted live in
 ``.finews/health.json``; alerts that could not be delivered wait there for the next run.
-Delivery never fails a crawl: a dead webhook is logged and retried later.
+Delivery never fails a crawl: an alert a channel did not take is logged and retried
+through that channel on the next run.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import urllib.error
-import urllib.request
 from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
 from crawler.archive.storage import atomic_write, resolve_inside
+from crawler.run.alerts import Channel, channels
 from crawler.run.history import append_run
 
 logger = logging.getLogger("finews.health")
@@ -25,7 +25,7 @@ HEALTH = ".finews/health.json"
 FAILING = "finews/health/failing"
 WARNING = "finews/health/warning"
 PENDING = "_pending"  # alerts not delivered yet, in health.json
-WEBHOOK_TIMEOUT = 10
+UNSENT = "_unsent"  # in a pending alert: the channels it has not reached
 # Exit codes (README "Exit codes"): a monitor failed; the run could not work at all.
 EXIT_FAILING = 3
 EXIT_BROKEN = 1
@@ -111,22 +111,27 @@ class HealthState:
             self.data.setdefault(PENDING, []).append({**payload, "status": status, "feed": feed,
                                                       "reasons": reasons})
 
-    def deliver(self, webhook: str) -> int:
-        """POST every pending alert; what fails stays pending. Returns how many went out."""
-        pending = self.data.get(PENDING, [])
-        if not webhook:
-            self.data[PENDING] = []
-            return 0
-        left = []
-        for alert in pending:
-            try:
-                post_json(webhook, alert)
-            except (OSError, urllib.error.URLError, ValueError) as exc:
-                logger.warning("alert %s for %s not delivered (%s); retried next run",
-                               alert.get("status"), alert.get("feed"), exc)
-                left.append(alert)
+    def deliver(self, to: dict[str, Channel]) -> int:
+        """Send every pending alert through each channel it has not reached yet; what fails
+        stays pending for that channel alone. Returns how many deliveries went out."""
+        left, sent = [], 0
+        for alert in self.data.get(PENDING, []):
+            message = {k: v for k, v in alert.items() if k != UNSENT}
+            unsent = []
+            for name in alert.get(UNSENT, list(to)):
+                if name not in to:
+                    continue  # a channel no longer configured
+                try:
+                    to[name](message)
+                    sent += 1
+                except Exception as exc:  # a dead receiver never fails the crawl
+                    logger.warning("alert %s for %s not delivered to %s (%s); retried next run",
+                                   alert.get("status"), alert.get("feed"), name, exc)
+                    unsent.append(name)
+            if unsent:
+                left.append({**message, UNSENT: unsent})
         self.data[PENDING] = left
-        return len(pending) - len(left)
+        return sent
 
     def save(self) -> None:
         if not self.data.get(PENDING):
@@ -136,16 +141,6 @@ class HealthState:
     @property
     def failing(self) -> list[str]:
         return sorted(feed for feed, state in self.feeds().items() if state.get("verdict") == "failing")
-
-
-def post_json(url: str, payload: dict[str, Any]) -> None:
-    """One JSON POST; raises on a network error or a non-2xx answer."""
-    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(url, data=body, method="POST",
-                                     headers={"Content-Type": "application/json; charset=utf-8"})
-    with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:
-        if not 200 <= response.status < 300:
-            raise ValueError(f"HTTP {response.status}")
 
 
 def close_run(command: str, root: str, settings, summaries: list[dict[str, Any]], when: str,
@@ -163,7 +158,7 @@ def close_run(command: str, root: str, settings, summaries: list[dict[str, Any]]
         payload = {"run": {"time": when, "command": command, "counts": counts},
                    "site": settings.get("FINEWS_SITE_BASE")}
         state.update(s["feed"], s["verdict"], s["reasons"], when, payload)
-    state.deliver(settings.get("FINEWS_ALERT_WEBHOOK"))
+    state.deliver(channels(settings))
     state.save()
     failing = [s["feed"] for s in summaries if s["verdict"] == "failing" and s["feed"] != ONE_OFF]
     append_run(root, {"command": command, "finished": when, "seconds": seconds, "failed": failing,

@@ -1,6 +1,8 @@
 """Run health monitors (spidermon): what makes a feed's run failing, or worth a warning.
 
-Spidermon runs both suites when each feed spider closes. Their verdicts go into the
+Spidermon runs both suites when each feed spider closes; at the end of the whole run the
+command judges again every feed whose spider never closed (``judge_unclosed``), which no
+monitor would otherwise have seen. Their verdicts go into the
 crawler's stats (``finews/health/failing`` and ``finews/health/warning``, lists of
 reasons) where the commands read them for the exit code, the run history and the
 alerts (crawler.run.health): a monitor only judges, it never sends anything itself.
@@ -9,6 +11,7 @@ alerts (crawler.run.health): a monitor only judges, it never sends anything itse
 from __future__ import annotations
 
 import logging
+from types import SimpleNamespace
 
 from spidermon import Monitor, MonitorSuite, monitors
 from spidermon.contrib.scrapy.extensions import Spidermon
@@ -44,7 +47,7 @@ class FeedMonitor(Monitor):
 class FeedFailing(FeedMonitor):
     @monitors.name("list read")
     def test_list_was_read(self):
-        if self.one_off:
+        if self.one_off or not self.data.stats.get("finish_reason"):  # never ran: "finish reason" says so
             return
         s = self.summary
         if s["list_errors"]:
@@ -70,7 +73,9 @@ class FeedFailing(FeedMonitor):
     @monitors.name("finish reason")
     def test_finished(self):
         reason = self.data.stats.get("finish_reason", "")
-        if reason != "finished":
+        if not reason:
+            self.fail("the spider never ran to its close")
+        elif reason != "finished":
             self.fail(f"the run ended with {reason!r}, not 'finished'")
 
 
@@ -161,3 +166,15 @@ class HealthMonitors(Spidermon):
         data = self._generate_data_for_spider(spider)
         for suite in suites:
             MonitorRunner(spider=spider).run(suite, **data)
+
+
+def judge_unclosed(crawler, name: str) -> None:
+    """Run both suites over a feed whose spider never closed (it failed to start), so that
+    its verdict is failing like any broken feed's rather than no verdict at all."""
+    if crawler.stats is None or crawler.stats.get_value("finish_reason"):
+        return
+    spider = crawler.spider or SimpleNamespace(name=name, logger=logging.getLogger(name))
+    data = {"stats": crawler.stats.get_stats(), "stats_history": [], "crawler": crawler, "spider": spider,
+            "sc_spider_name": name, "job": None}
+    for suite in (FailingSuite, WarningSuite):
+        MonitorRunner(spider=spider).run(suite(crawler=crawler), **data)

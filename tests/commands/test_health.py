@@ -169,3 +169,35 @@ def test_stale_only_when_history_shows_the_feed_busy_at_this_hour():
     assert not busy_at_this_hour(busy_days + [run(now - timedelta(hours=2), 1)], "emnews", now, 6)
     assert not busy_at_this_hour([run(now - timedelta(days=d), 0) for d in (1, 2, 3)], "emnews", now, 6)
     assert not busy_at_this_hour(quiet_today, "emnews", now, 6)  # no history to compare with
+
+
+def test_spidermon_discord_action_gets_each_incident_and_retries_on_its_own(replay, tmp_path, webhook):
+    """spidermon's own SendDiscordMessage posts to a local receiver standing in for Discord;
+    a channel that was down gets the alert on the next run, the other one not twice."""
+    discord = Receiver()
+    try:
+        data = generate(seed=14, emnews=2, media=1, market=1)
+        settings = {"FINEWS_ALERT_ACTIONS": "discord", "SPIDERMON_DISCORD_WEBHOOK_URL": discord.url}
+        discord.down = True
+        assert crawl(replay, data, tmp_path, webhook, dead_market=True, **settings).returncode == 3
+        assert [a["status"] for a in webhook.alerts] == ["failing"] and discord.alerts == []
+        discord.down = False
+        crawl(replay, data, tmp_path, webhook, dead_market=True, **settings)
+        assert len(webhook.alerts) == 1
+        [message] = discord.alerts
+        assert message["content"].startswith("finews failing: market on //finews.withounder.com: "
+                                             "list error after retries (http_404=3)")
+        crawl(replay, data, tmp_path, webhook, dead_market=False, **settings)
+        assert [m["content"].split(":")[0] for m in discord.alerts] == ["finews failing", "finews recovered"]
+    finally:
+        discord.httpd.shutdown()
+
+
+def test_an_alert_action_without_its_settings_is_a_usage_error(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "scrapy", "crawlall", "-s", f"FINEWS_OUTPUT_DIR={tmp_path}",
+                           "-s", "FINEWS_ALERT_ACTIONS=telegram"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "scrapy crawlall: error: -s FINEWS_ALERT_ACTIONS: telegram: "
+        "You must provide a value for SPIDERMON_TELEGRAM_SENDER_TOKEN setting."]
