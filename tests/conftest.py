@@ -24,3 +24,13 @@ def replay():
 @pytest.fixture(scope="session")
 def samples_dir():
     return SAMPLES
+
+
+@pytest.fixture
+def redis_server(tmp_path_factory):
+    """A real redis-server of this test alone, on a free loopback port (tests.support.RedisServer)."""
+    from tests.support import RedisServer
+
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()

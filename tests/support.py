@@ -209,3 +209,55 @@ def runnable_markup(root) -> list[str]:
                 found.append(f"style={value[:40]}")
     return found
 
+
+
+def find_redis_server() -> str:
+    """The redis-server binary of the scale-out tests; skips or fails like ``find_jekyll``."""
+    return _find_debian_tool("redis-server")
+
+
+class RedisServer:
+    """Debian's redis-server on a free loopback port, its files in ``folder``; ``stop()``
+    kills it (as a lost Redis), ``start()`` brings it back on the same port."""
+
+    def __init__(self, folder: Path, password: str = ""):
+        import socket
+
+        self.binary = find_redis_server()
+        self.folder = folder
+        self.password = password
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        auth = f":{self.password}@" if self.password else ""
+        return f"redis://{auth}127.0.0.1:{self.port}/0"
+
+    def start(self) -> "RedisServer":
+        import time
+
+        args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder),
+                "--save", "", "--appendonly", "no", "--protected-mode", "yes"]
+        if self.password:
+            args += ["--requirepass", self.password]
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        import redis
+
+        client = redis.Redis.from_url(self.url)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                return self
+            except redis.ConnectionError:
+                if time.monotonic() > deadline or self.proc.poll() is not None:
+                    raise RuntimeError(f"redis-server did not start on port {self.port}") from None
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
