@@ -84,6 +84,12 @@ FINEWS_DROP_RETRY_HOURS = 24
 # run holding it (a scheduled crawlall takes a minute or two), then gives up with exit 1.
 # crawlall itself never waits: an overlapping scheduled run is pointless.
 FINEWS_LOCK_WAIT_SECONDS = 600.0
+
+# Scale-out (docs/scale-out.md): empty keeps the single-process job; redis://, rediss://
+# (TLS) or redis://:password@host turns on distributed mode. Keys start with the prefix.
+FINEWS_REDIS_URL = ""
+FINEWS_REDIS_PREFIX = "finews"
+
 # Lines kept in .finews/runs.jsonl, the run history (one line per run).
 FINEWS_HEALTH_HISTORY = 5000
 

@@ -19,6 +19,12 @@ from scrapy.http import Request, Response
 from scrapy.utils.httpobj import urlparse_cached
 
 
+def host_key(request: Request) -> str:
+    """The host a request counts against: its download slot (the replay keeps the real host
+    there), else its URL's host. Shared with the Redis gate (crawler.distributed.gatehandler)."""
+    return request.meta.get("download_slot") or urlparse_cached(request).hostname or ""
+
+
 class _Host:
     """The gate of one host: open requests and the earliest start of the next one."""
 
@@ -50,8 +56,8 @@ class HostGateHandler:
         return cls(crawler)
 
     def gate(self, request: Request) -> _Host:
-        """The source host's gate (its download slot: the replay keeps the real host)."""
-        host = request.meta.get("download_slot") or urlparse_cached(request).hostname or ""
+        """The source host's gate."""
+        host = host_key(request)
         gates = _GATES.setdefault(asyncio.get_running_loop(), {})
         key = (host, self.concurrency)
         if key not in gates:

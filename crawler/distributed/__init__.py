@@ -1,0 +1,1 @@
+"""Distributed mode (docs/scale-out.md): Redis connection, JSON request codec, leased queue."""
