@@ -23,6 +23,13 @@ from parsel import Selector, SelectorList
 MIN_TEXT_CHARS = 80
 _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+# Link chrome after an article ("Most viewed", "Related stories", "Read more: …"): a list of
+# headline-long items, most of them links, or a paragraph mostly of link text. A label (a
+# heading, or a short bold paragraph) right before such a block goes with it.
+HEADLINE_CHARS = 150
+LINK_SHARE = 0.5
+LABEL_CHARS = 60
+_EMPHASIS = ("strong", "b", "em", "i")
 # Where pages state their publish time, most specific first.
 DATE_META = (
     'meta[property="article:published_time"]', 'meta[name="article:published_time"]',
@@ -36,7 +43,7 @@ TITLE_META = ('meta[property="og:title"]', 'meta[name="twitter:title"]', 'meta[n
 ARTICLE_TYPES = {"Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
                  "Report", "WebPage"}
 # trafilatura's settings on the labelled pages (bench/extraction.py --compare): mean F1
-# 0.977 favoring precision, 0.976 balanced, 0.970 favoring recall; precision keeps the
+# 0.958 favoring precision, 0.925 balanced, 0.919 favoring recall; precision keeps the
 # least page chrome. Links, images and tables are part of an article body.
 EXTRACT_OPTIONS = dict(output_format="html", include_links=True, include_images=True, include_tables=True,
                        include_formatting=True, include_comments=False, favor_precision=True)
@@ -136,15 +143,66 @@ def page_canonical(sel: Selector, url: str) -> str:
     return ""
 
 
+def _chars(node: lxml.html.HtmlElement) -> int:
+    """Characters of text in ``node``, whitespace not counted."""
+    return len("".join(node.text_content().split()))
+
+
+def _mostly_links(node: lxml.html.HtmlElement) -> bool:
+    """At least half of ``node``'s text is link text (true of a node with no text)."""
+    return sum(_chars(link) for link in node.iterfind(".//a[@href]")) >= LINK_SHARE * _chars(node)
+
+
+def _teaser(item: lxml.html.HtmlElement) -> bool:
+    """A list item that is a link to another page: mostly link text, or opening with a link
+    (trafilatura keeps a card's headline beside the link it was in, not inside it)."""
+    first = item[0] if len(item) else None
+    opens_with_link = (not (item.text or "").strip() and first is not None and first.tag == "a"
+                       and "href" in first.attrib)
+    return bool(_chars(item)) and (_mostly_links(item) or opens_with_link)
+
+
+def _link_chrome(node: lxml.html.HtmlElement) -> bool:
+    """A list of headline-long items, most of them links to other pages; or a paragraph
+    mostly of link text (an empty one too)."""
+    if node.tag in ("ul", "ol"):
+        items = node.findall("li")
+        return (bool(items) and all(_chars(item) <= HEADLINE_CHARS for item in items)
+                and sum(map(_teaser, items)) >= LINK_SHARE * len(items))
+    return node.tag == "p" and node.find(".//img") is None and _mostly_links(node)
+
+
+def _label(node: lxml.html.HtmlElement) -> bool:
+    """A heading, or a paragraph all in bold or italics, short enough to name a section."""
+    text = _chars(node)
+    if not text or text > LABEL_CHARS:
+        return False
+    return node.tag in _HEADINGS or (
+        node.tag == "p" and sum(_chars(part) for part in node if part.tag in _EMPHASIS) == text)
+
+
+def _trim_chrome(children: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
+    """``children`` without the link chrome at their end, and the label of each. The first
+    block stays: chrome trails an article, and a page of links alone is for the minimum text
+    to turn down."""
+    end = len(children)
+    while end > 1 and _link_chrome(children[end - 1]):
+        end -= 1
+        if end > 1 and _label(children[end - 1]):
+            end -= 1
+    return children[:end]
+
+
 def _blocks(html: str, title: str) -> str:
     """trafilatura's indented HTML document as its body's blocks, one per line and no blank
     line (to Markdown an indented line is code, and a blank line ends an HTML block), without
-    a leading heading that repeats the title (the post shows the title already)."""
+    a leading heading that repeats the title (the post shows the title already) and without
+    the link chrome trailing the article."""
     body = lxml.html.document_fromstring(html).body
     for node in body.iter():
         if node is not body and node.tail is not None and not node.tail.strip():
             node.tail = None
-    children = list(body)
+    children = _trim_chrome(list(body))
     if children and children[0].tag in _HEADINGS and " ".join(children[0].text_content().split()) == title:
         children = children[1:]
     blocks = [escape(body.text.strip())] if body.text and body.text.strip() else []

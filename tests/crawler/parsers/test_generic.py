@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.archive.dates import parse_published
-from crawler.parsers.generic import GenericPage, extract_generic, extract_with_selectors
+from crawler.parsers.generic import GenericPage, extract_generic, extract_with_selectors, generic_body
 from crawler.replay.faults import ERROR_PAGE
 from tests.support import fixture_text
 
@@ -55,6 +55,24 @@ def test_eastmoney_page_of_an_unknown_layout():
     assert (page.title, page.published) == ("券商板块午后拉升 多只个股涨停", "2026-11-20 13:45:10")
     assert "午后券商板块快速拉升" in page.body_html and "注意控制仓位" in page.body_html
     assert "相关阅读" not in page.body_html and "newsConfig" not in page.body_html
+
+
+def test_link_chrome_after_the_article_is_left_out(monkeypatch):
+    """What trafilatura keeps of a "Most read" list after the article goes, with its label
+    (the Yonhap and TIME pages of tests/fixtures/extraction); prose with links in it stays."""
+    prose = ('<p>The port moved <a href="https://news.example.com/data">2.1 million containers</a> in October, '
+             'up 4% on a year earlier, <a href="https://news.example.com/ports">the port authority</a> said.</p>')
+    read_more = '<p><strong>Read more:</strong><a href="https://news.example.com/b">Berths to be dredged</a></p>'
+    chrome = ('<h2>Most read</h2>\n<ul><li><a href="https://news.example.com/c">Copper slips</a></li>'
+              '<li><a href="https://news.example.com/r"></a><strong>Rates on hold</strong></li></ul>\n'
+              '<p><a href="https://news.example.com/most-read">More</a></p>')
+    body = f"{prose}\n{read_more}\n{prose}"  # a link paragraph within the article stays
+    monkeypatch.setattr("trafilatura.extract", lambda *_, **__: f"<html><body>{body}\n{chrome}</body></html>")
+    assert generic_body("<html></html>", NEWS_URL) == body
+    points = "".join(f"<li>{prose[3:-4]}</li>" for _ in range(2))  # prose with links, not teasers
+    body = f"{prose}\n<h2>Key points</h2>\n<ul>{points}</ul>"
+    monkeypatch.setattr("trafilatura.extract", lambda *_, **__: f"<html><body>{body}</body></html>")
+    assert generic_body("<html></html>", NEWS_URL) == body
 
 
 @pytest.mark.parametrize("html", [
