@@ -89,6 +89,8 @@ FINEWS_LOCK_WAIT_SECONDS = 600.0
 # (TLS) or redis://:password@host turns on distributed mode. Keys start with the prefix.
 FINEWS_REDIS_URL = ""
 FINEWS_REDIS_PREFIX = "finews"
+# Seconds a worker holds a queue entry before it goes back to the others (a killed worker).
+FINEWS_LEASE_SECONDS = 120.0
 
 # Lines kept in .finews/runs.jsonl, the run history (one line per run).
 FINEWS_HEALTH_HISTORY = 5000

@@ -1,1 +1,1 @@
-"""Distributed mode (docs/scale-out.md): Redis connection, JSON request codec, leased queue."""
+"""Distributed mode (docs/scale-out.md): workers sharing queues, politeness and state in Redis."""

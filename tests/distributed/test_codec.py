@@ -1,0 +1,144 @@
+"""The JSON request codec: a faithful round trip for our requests, and nothing else gets in."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import pickle
+import re
+
+import pytest
+import scrapy
+from scrapy.utils.request import request_from_dict
+
+from crawler.distributed import codec
+from crawler.distributed.codec import ForeignEntry, UnencodableRequest
+
+
+class TinySpider(scrapy.Spider):
+    name = "tiny"
+
+    def parse_item(self, response):
+        pass
+
+    def on_error(self, failure):
+        pass
+
+
+class Armed:
+    """Unpickling this creates the file ``path``: proof that a payload ran."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return open, (str(self.path), "w")
+
+
+def sample_request(spider: scrapy.Spider, **overrides) -> scrapy.Request:
+    kwargs = dict(url="https://example.com/a?b=1", method="POST", body=b"\x00\xff\xfebinary", priority=5,
+                  meta={"give_up_log_level": "INFO", "handle_httpstatus_list": [404], "nested": {"a": None, "f": 1.5}},
+                  cb_kwargs={"page": 2, "cursor": "x"}, callback=spider.parse_item, errback=spider.on_error,
+                  headers={"X-Token": "abc", "Accept-Language": "zh-CN"}, cookies={"c": "1"}, flags=["list"],
+                  dont_filter=True)
+    kwargs.update(overrides)
+    return scrapy.Request(**kwargs)
+
+
+def entry(spider: scrapy.Spider, **fields) -> bytes:
+    """A well-formed entry with some fields changed, as raw JSON bytes."""
+    d = json.loads(codec.dumps(sample_request(spider).to_dict(spider=spider)))
+    d.update(fields)
+    return json.dumps(d).encode()
+
+
+def test_round_trip_keeps_every_field():
+    spider = TinySpider()
+    request = sample_request(spider)
+    data = codec.dumps(request.to_dict(spider=spider))
+    raw = json.loads(data)  # plain JSON, the body in base64
+    assert raw["body"] == "AP/+YmluYXJ5" and raw["callback"] == "parse_item"
+    d = codec.loads(data)
+    codec.check_request_dict(d, spider, {"example.com"})
+    back = request_from_dict(d, spider=spider)
+    for name in scrapy.Request.attributes:
+        assert getattr(back, name) == getattr(request, name), name
+    assert back.callback == spider.parse_item and back.errback == spider.on_error
+
+
+@pytest.mark.parametrize(("field", "value", "where"), [
+    ("meta", {"when": datetime.date(2024, 1, 1)}, "meta['when']"),
+    ("meta", {"pair": (1, 2)}, "meta['pair']"),
+    ("meta", {"by_id": {1: "x"}}, "meta['by_id']"),
+    ("meta", {"ratio": float("nan")}, "meta['ratio']"),
+    ("cb_kwargs", {"item": object()}, "cb_kwargs['item']"),
+])
+def test_dumps_refuses_what_json_cannot_carry(field, value, where):
+    spider = TinySpider()
+    with pytest.raises(UnencodableRequest, match="^" + re.escape(where)):
+        codec.dumps(sample_request(spider, **{field: value}).to_dict(spider=spider))
+
+
+def test_dumps_refuses_request_subclasses():
+    spider = TinySpider()
+    request = scrapy.FormRequest("https://example.com/", formdata={"a": "1"}, callback=spider.parse_item)
+    with pytest.raises(UnencodableRequest, match="FormRequest"):
+        codec.dumps(request.to_dict(spider=spider))
+
+
+@pytest.mark.parametrize(("make", "reason"), [
+    (lambda spider, marker: pickle.dumps({"url": "https://example.com/", "x": Armed(marker)}), "not_json"),
+    (lambda spider, marker: pickle.dumps({"url": "https://example.com/", "x": Armed(marker)}, protocol=0),
+     "not_json"),
+    (lambda spider, marker: b"\x00\xff\x13garbage\x80", "not_json"),
+    (lambda spider, marker: b"", "not_json"),
+    (lambda spider, marker: b'{"url": NaN}', "not_json"),
+    (lambda spider, marker: b"[1, 2]", "not_a_request"),
+    (lambda spider, marker: b'{"url": "https://example.com/", "callback": "parse_item"}', "not_a_request"),
+    (lambda spider, marker: entry(spider, priority="high"), "bad_field"),
+    (lambda spider, marker: entry(spider, dont_filter=1), "bad_field"),
+    (lambda spider, marker: entry(spider, _class="scrapy.http.FormRequest"), "bad_field"),
+    (lambda spider, marker: entry(spider, body="not base64!"), "bad_field"),
+    (lambda spider, marker: entry(spider, headers={"X": "not a list"}), "bad_field"),
+])
+def test_loads_refuses_foreign_entries(tmp_path, make, reason):
+    marker = tmp_path / "ran"
+    data = make(TinySpider(), marker)
+    with pytest.raises(ForeignEntry) as caught:
+        codec.loads(data)
+    assert caught.value.reason == reason
+    assert not marker.exists()
+    if data.startswith(b"\x80") or data.startswith(b"("):  # the pickles were armed
+        pickle.loads(data)
+        assert marker.exists()
+
+
+@pytest.mark.parametrize(("fields", "reason"), [
+    ({"callback": "nope"}, "unknown_callback"),
+    ({"callback": "os.system"}, "unknown_callback"),
+    ({"errback": "builtins.eval"}, "unknown_callback"),
+    ({"callback": "__init__"}, "unknown_callback"),
+    ({"callback": "close"}, "unknown_callback"),  # Scrapy's Spider machinery, not a callback
+    ({"callback": "name"}, "unknown_callback"),  # an attribute, not a method
+    ({"url": "https://evil.example.org/steal"}, "foreign_url"),
+    ({"url": "https://example.com.evil.org/"}, "foreign_url"),
+    ({"url": "file:///etc/passwd"}, "foreign_url"),
+    ({"url": "data:text/plain,hi"}, "foreign_url"),
+    ({"meta": {"proxy": "http://evil.example.org:8080"}}, "foreign_url"),
+])
+def test_check_request_dict_refuses_foreign_requests(fields, reason):
+    spider = TinySpider()
+    d = codec.loads(entry(spider, **fields))
+    with pytest.raises(ForeignEntry) as caught:
+        codec.check_request_dict(d, spider, {"example.com"})
+    assert caught.value.reason == reason
+
+
+def test_check_request_dict_accepts_own_requests():
+    spider = TinySpider()
+    codec.check_request_dict(codec.loads(entry(spider, callback="parse")), spider, {"EXAMPLE.com"})
+    codec.check_request_dict(codec.loads(entry(spider, callback=None, errback=None)), spider, {"example.com"})
+    # No allowed hosts: any http(s) host, still no other scheme.
+    codec.check_request_dict(codec.loads(entry(spider, url="https://anywhere.example.net/")), spider, None)
+    with pytest.raises(ForeignEntry, match="foreign_url"):
+        codec.check_request_dict(codec.loads(entry(spider, url="file:///etc/passwd")), spider, None)
