@@ -2,6 +2,11 @@
 
 Half rolling news, half media, no market records. ``--newer K`` writes the same N plus K
 newer articles at the head of every list: what a later run sees when K articles appeared.
+``--hosts H`` writes generic sources instead: N articles over H made-up hosts, each with a
+robots.txt and an RSS feed (crawler.replay.sites.many_sites), the article pages of common
+CMS markup, or with ``--pages DIR`` the ``DIR/*.html`` pages (real ones) cycled.
+``--feeds emnews,media,market`` writes N articles of each feed named and nothing else (the
+backfill-at-the-bound rows: one feed alone, or the three together).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from typing import Any
 
 from bench.harness import write_json
 from crawler.replay.dataset import BASE_TIME, generate
+from crawler.replay.sites import files_to_json, many_sites
 
 
 def dataset(articles: int, seed: int = 6) -> dict[str, Any]:
@@ -32,12 +38,49 @@ def with_newer(base: dict[str, Any], articles: int, seed: int = 66) -> dict[str,
     }
 
 
+FEEDS = ("emnews", "media", "market")
+
+
+def feeds(articles: int, names: list[str], seed: int = 6) -> dict[str, Any]:
+    """``articles`` articles of each feed in ``names`` (FEEDS), none of the others. Market
+    records are split over the three market types (each list holds at most
+    FINEWS_MARKET_COUNT, 100, of them)."""
+    unknown = sorted(set(names) - set(FEEDS))
+    if unknown:
+        raise SystemExit(f"--feeds: unknown {', '.join(unknown)}; expected some of {', '.join(FEEDS)}")
+    n = {name: articles if name in names else 0 for name in FEEDS}
+    types = ("37", "38", "39")
+    data = generate(seed, emnews=n["emnews"], media=n["media"], market=-(-n["market"] // len(types)),
+                    market_types=types)
+    if not n["media"]:  # generate writes at least one media row per column
+        data["columns"] = {c: [] for c in data["columns"]}
+    shares = [n["market"] // len(types) + (i < n["market"] % len(types)) for i in range(len(types))]
+    data["market"] = {t: data["market"][t][:k] for t, k in zip(types, shares)}
+    return data
+
+
+def generic(articles: int, hosts: int, pages: Path | None = None) -> dict[str, Any]:
+    """``articles`` articles over ``hosts`` generic hosts (``articles // hosts`` each), dated on
+    BASE_TIME's day."""
+    html = tuple(p.read_text(encoding="utf-8") for p in sorted(pages.glob("*.html"))) if pages else ()
+    return {"files": files_to_json(many_sites(hosts, articles // hosts, BASE_TIME.date(), html))}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("articles", type=int)
     parser.add_argument("file", type=Path)
     parser.add_argument("--newer", type=int, default=0)
+    parser.add_argument("--hosts", type=int, default=0, help="generic sources on this many hosts")
+    parser.add_argument("--pages", type=Path, help="with --hosts: article pages, DIR/*.html cycled")
+    parser.add_argument("--feeds", default="", help="N articles of each of these feeds (comma list)")
     args = parser.parse_args()
+    if args.feeds:
+        write_json(args.file, feeds(args.articles, [f.strip() for f in args.feeds.split(",") if f.strip()]))
+        return
+    if args.hosts:
+        write_json(args.file, generic(args.articles, args.hosts, args.pages))
+        return
     data = dataset(args.articles)
     if args.newer:
         data = with_newer(data, args.newer)

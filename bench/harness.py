@@ -67,7 +67,8 @@ class ReplayProcess:
         self._get("/_replay/reset")
 
     def report(self, paths: bool = False) -> dict[str, Any]:
-        """Requests per kind, per host (``requests``, ``peak_rate``/s, ``peak_inflight``)."""
+        """Requests per kind, per host (``requests``, ``peak_rate``/s, ``peak_inflight``,
+        ``first_arrival`` and ``last_answer`` on the replay's clock)."""
         return self._get("/_replay/counts" + ("?paths=1" if paths else ""))
 
     def stop(self) -> None:

@@ -21,6 +21,8 @@ from bench.harness import (  # noqa: E402
     PYTHON, Measured, ReplayProcess, crawl_seconds, crawlall, make_dataset, run_measured,
     write_json,
 )
+from bench.backfill_rows import backfill_rows  # noqa: E402
+from bench.generic_rows import generic_rows  # noqa: E402
 from bench.sequential import run_sequential  # noqa: E402
 from crawler.net.profiles import PROFILES  # noqa: E402
 from crawler.replay.dataset import BASE_TIME  # noqa: E402
@@ -191,6 +193,8 @@ def main() -> int:
         setup = Setup(Path(tmp), on_disk, (PINNED_NOW, *args.settings))
         rows = wall_time(setup, sizes.wall, sizes.latency)
         rows += cpu_rss_reruns(setup, sizes.cpu, sizes.rss)
+        rows += backfill_rows(setup, args.quick)
+        rows += generic_rows(setup, args.quick)
     print(f"finews benchmark ({'quick' if args.quick else 'full'}): {os.cpu_count()} CPUs, "
           f"load {load:.1f} -> {os.getloadavg()[0]:.1f}, {time.monotonic() - started:.0f} s, "
           f"work in {args.workdir or disk}")

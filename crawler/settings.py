@@ -55,6 +55,12 @@ FINEWS_MARKET_LIST_URL = (
 FINEWS_MARKET_TYPES = [37, 38, 39]
 FINEWS_MARKET_COUNT = 100
 
+# A feed asks for its next list page as soon as the page before is parsed, while that
+# page's bodies are fetched; only when more than this many of its requests are pending (a
+# backfill whose lists outrun its bodies) does the next page wait for answers. Bounds the
+# memory of pending requests (each holds its item), not the speed of a crawl.
+FINEWS_MAX_PENDING = 500
+
 # --- article bodies --------------------------------------------------------------------
 # Article page of an info code whose list row names none (market records);
 # {code} is the code without its NW prefix.

@@ -6,13 +6,15 @@ by the pure functions in ``crawler.parsers``.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from dataclasses import replace
 
 import scrapy
+from scrapy import signals
 from scrapy.downloadermiddlewares.retry import get_retry_request
-from scrapy.exceptions import DownloadCancelledError
+from scrapy.exceptions import DontCloseSpider, DownloadCancelledError
 from scrapy.http import Response
 from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
@@ -29,9 +31,11 @@ from crawler.parsers.textapi import parse_text_api
 # A source link answering these has no article: the item is archived without a body
 # (rolling news) or from elsewhere; any other failure is retried, then deferred.
 NO_ARTICLE_STATUSES = [404, 410]
-# Bodies go before the next list page: the list is read only as fast as its articles
-# are fetched, so pending requests (each holding its item) stay about one page deep
-# instead of growing with the whole backfill.
+# A list page is asked for as soon as the page before it is parsed, before that page's
+# bodies, and goes first in its download slot: a list never waits for the bodies of the
+# page before it. What keeps pending requests (each holding its item) from growing with a
+# whole backfill is FINEWS_MAX_PENDING (FeedSpider.next_page), not the order of requests.
+LIST_PRIORITY = 2
 BODY_PRIORITY = 1
 # The layout of an article page read by generic extraction (counted finews/body/generic:
 # many of them mean Eastmoney changed its layout and crawler.parsers.article needs a parser).
@@ -103,6 +107,14 @@ class FeedSpider(scrapy.Spider):
         self._since = _iso_date("since", self.since)
         self._refresh = _flag("refresh", self.refresh)
         self._listed: dict[str, str] = {}  # id → row signature, for rows listed this run
+        self._held: deque[scrapy.Request] = deque()  # next list pages waiting (next_page)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._release_held, signal=signals.request_left_downloader)
+        crawler.signals.connect(spider._idle_with_held, signal=signals.spider_idle)
+        return spider
 
     @classmethod
     def check_arguments(cls, kwargs: dict[str, object]) -> None:
@@ -181,6 +193,46 @@ class FeedSpider(scrapy.Spider):
             self._taken += len(items)
             more = more and self._taken < self._limit
         return [i for i in items if self.wanted(i)], more
+
+    # --- paging: the next list page at once, pending requests bounded ----------------------
+    @property
+    def max_pending(self) -> int:
+        return self.settings.getint("FINEWS_MAX_PENDING")
+
+    def pending_requests(self) -> int:
+        """Requests of this crawl not answered yet: queued in the scheduler or in the downloader."""
+        engine = self.crawler.engine
+        try:
+            queued = len(engine.scheduler)
+        except TypeError:  # a scheduler that cannot count its queue
+            queued = 0
+        return queued + len(engine.downloader.active)
+
+    def next_page(self, request: scrapy.Request, bodies: int) -> Iterator[scrapy.Request]:
+        """The next list page, asked for now: yield it before the ``bodies`` body requests of the
+        page just parsed, so it goes out while they are fetched, never after them.
+
+        Only a backfill whose lists outrun its bodies reaches the cap: when the requests
+        pending with this page's bodies would pass ``FINEWS_MAX_PENDING``, the page is held
+        and asked for as soon as answers bring them under it again (``_release_held``).
+        """
+        if not self._held and self.pending_requests() + bodies < self.max_pending:
+            yield request
+        else:
+            self.logger.debug("list page %s held: %d requests pending", request.url, self.pending_requests())
+            self._held.append(request)
+
+    def _release_held(self, request: scrapy.Request, spider: scrapy.Spider | None = None) -> None:
+        """``request_left_downloader``: ask for held list pages once pending requests allow."""
+        while self._held and self.pending_requests() < self.max_pending and self.crawler.engine.spider:
+            self.crawler.engine.crawl(self._held.popleft())
+
+    def _idle_with_held(self, spider: scrapy.Spider | None = None) -> None:
+        """``spider_idle`` with a list page still held (nothing left to answer): ask for it now."""
+        if self._held:
+            while self._held:
+                self.crawler.engine.crawl(self._held.popleft())
+            raise DontCloseSpider
 
     def with_id(self, items: list[Article]) -> list[Article]:
         """Rows that name an article; a row without one is dropped (``no_id``), never fetched."""

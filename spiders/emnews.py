@@ -18,7 +18,7 @@ from scrapy.http import Response
 from crawler.archive.items import Article
 from crawler.parsers.lists import fastnews_cursor, parse_fastnews, parse_kuaixun
 from crawler.parsers.rows import from_fastnews, from_kuaixun
-from spiders.base import FeedSpider
+from spiders.base import LIST_PRIORITY, FeedSpider
 
 
 class EmnewsSpider(FeedSpider):
@@ -51,14 +51,14 @@ class EmnewsSpider(FeedSpider):
         # Giving up on a list with another one after it is no error: the run fails over.
         meta = {"give_up_log_level": "INFO"} if self._current + 1 < len(self.lists) else {}
         return scrapy.Request(url, callback=callback, errback=self.on_list_error, cb_kwargs={"page": page},
-                              meta=meta)
+                              meta=meta, priority=LIST_PRIORITY)
 
     def parse_kuaixun(self, response: Response, page: int) -> Iterator:
         article_url = self.settings.get("FINEWS_ARTICLE_URL")
         items, more = self.list_items(response, parse_kuaixun, lambda row: from_kuaixun(row, article_url))
-        yield from self.bodies(items)
         if more and page < self.settings.getint("FINEWS_EMNEWS_MAX_PAGES"):
-            yield self.list_request(page + 1)
+            yield from self.next_page(self.list_request(page + 1), len(items))
+        yield from self.bodies(items)
 
     def parse_fastnews(self, response: Response, page: int) -> Iterator:
         article_url = self.settings.get("FINEWS_ARTICLE_URL")
@@ -69,10 +69,10 @@ class EmnewsSpider(FeedSpider):
             return rows
 
         items, more = self.list_items(response, parse, lambda row: from_fastnews(row, article_url))
-        yield from self.bodies(items)
         cursor = fastnews_cursor(rows)
         if more and cursor and page < self.settings.getint("FINEWS_EMNEWS_MAX_PAGES"):
-            yield self.list_request(page + 1, cursor)
+            yield from self.next_page(self.list_request(page + 1, cursor), len(items))
+        yield from self.bodies(items)
 
     def bodies(self, items: list[Article]) -> Iterator:
         for item in items:

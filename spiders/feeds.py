@@ -189,7 +189,8 @@ class FeedsSpider(FeedSpider):
             self.drop_no_body(item, f"{why} at {response.url}")
             return
         html, url = response.text, response.url
-        page = extract_with_selectors(html, url, source.page) if source.page else extract_generic(html, url)
+        page = (extract_with_selectors(html, url, source.page) if source.page
+                else extract_generic(html, url, page_date=not item.published))
         if page is None:
             self.drop_no_body(item, f"no article in the page {url}")
             return

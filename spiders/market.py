@@ -9,7 +9,7 @@ from scrapy.http import Response
 
 from crawler.parsers.lists import parse_market
 from crawler.parsers.rows import from_market
-from spiders.base import FeedSpider
+from spiders.base import LIST_PRIORITY, FeedSpider
 
 
 class MarketSpider(FeedSpider):
@@ -25,7 +25,7 @@ class MarketSpider(FeedSpider):
         url = self.settings.get("FINEWS_MARKET_LIST_URL").format(
             market=market, count=self.settings.getint("FINEWS_MARKET_COUNT")
         )
-        return scrapy.Request(url, callback=self.parse_list, errback=self.on_list_error)
+        return scrapy.Request(url, callback=self.parse_list, errback=self.on_list_error, priority=LIST_PRIORITY)
 
     def parse_list(self, response: Response) -> Iterator:
         share = self.settings.get("FINEWS_SHARE_URL")

@@ -10,7 +10,7 @@ from scrapy.http import Response
 
 from crawler.parsers.lists import parse_news_columns
 from crawler.parsers.rows import from_news_columns
-from spiders.base import FeedSpider
+from spiders.base import LIST_PRIORITY, FeedSpider
 
 
 class MediaSpider(FeedSpider):
@@ -35,12 +35,13 @@ class MediaSpider(FeedSpider):
             callback=self.parse_list,
             errback=self.on_list_error,
             cb_kwargs={"column": column, "page": page},
+            priority=LIST_PRIORITY,
         )
 
     def parse_list(self, response: Response, column: str, page: int) -> Iterator:
         share = self.settings.get("FINEWS_SHARE_URL")
         items, more = self.list_items(response, parse_news_columns, lambda row: from_news_columns(row, share))
+        if more and page < self.settings.getint("FINEWS_MEDIA_MAX_PAGES"):
+            yield from self.next_page(self.list_request(column, page + 1), len(items))
         for item in items:
             yield self.text_request(item)
-        if more and page < self.settings.getint("FINEWS_MEDIA_MAX_PAGES"):
-            yield self.list_request(column, page + 1)

@@ -236,13 +236,17 @@ def generic_body(html: str, url: str, title: str = "") -> str:
     return _blocks(found, title) if found else ""
 
 
-def extract_generic(html: str, url: str) -> GenericPage | None:
-    """The article of any page; None when it holds too little text to be one (an error page)."""
+def extract_generic(html: str, url: str, page_date: bool = True) -> GenericPage | None:
+    """The article of any page; None when it holds too little text to be one (an error page).
+
+    ``page_date=False`` when the caller has the date already (a feed entry's, a list row's):
+    the page's own date, htmldate's guess among them, costs as much as half the extraction.
+    """
     if not html.strip():
         return None
     sel = Selector(text=html)
     title = page_title(sel)
-    return _page(sel, html, url, title, generic_body(html, url, title))
+    return _page(sel, html, url, title, generic_body(html, url, title), None if page_date else "")
 
 
 def extract_with_selectors(html: str, url: str, selectors: dict[str, str]) -> GenericPage | None:

@@ -11,6 +11,8 @@ Request ``/HOST[:PORT]/PATH?QUERY`` is answered as the real ``HOST`` would answe
 ``market``   ``{marketType: [records]}`` for the newmarket web API
 ``textapi``  ``{info code: JSON object}`` for GetNewsText.do
 ``pages``    ``{"HOST/PATH": html}`` article pages; anything else is a 404
+``files``    generic sources' files as JSON (crawler.replay.sites.files_from_json), served
+             as ``files`` below, with their own dates (never rebased)
 
 ``files`` (``{"HOST/PATH[?QUERY]": SiteFile}``, crawler.replay.sites) are the generic sources'
 feeds, sitemaps, robots.txt and pages, served with ETag and Last-Modified: a conditional GET
@@ -52,7 +54,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from crawler.replay import faults as F
 from crawler.replay.dataset import fastnews_rows, newest_day, rebase
-from crawler.replay.sites import SiteFile, demo_sites
+from crawler.replay.sites import SiteFile, demo_sites, files_from_json
 
 _KUAIXUN = re.compile(r"^/kuaixun/v1/getlist_(?P<column>\d+)_ajaxResult_(?P<size>\d+)_(?P<page>\d+)_\.html$")
 DEFAULT_DATASET = Path(__file__).with_name("data") / "demo.json"
@@ -131,6 +133,7 @@ class Replay:
             self.arrivals: defaultdict[str, list[float]] = defaultdict(list)
             self.inflight: Counter[str] = Counter()
             self.peak_inflight: Counter[str] = Counter()
+            self.last_answer: dict[str, float] = {}
             self.faults_served: Counter[str] = Counter()
             self.attempts: Counter[str] = Counter()
             self.failures: Counter[str] = Counter()
@@ -155,16 +158,21 @@ class Replay:
     def leave(self, host: str) -> None:
         with self._lock:
             self.inflight[host] -= 1
+            self.last_answer[host] = time.monotonic()
 
     def report(self, with_paths: bool = False) -> dict[str, Any]:
-        """The counters as plain data: per kind, per host (requests, peak/s, peak open), and
-        faults served by kind when faults are on."""
+        """The counters as plain data: per kind, per host (requests, peak/s, peak open, when
+        its first request arrived and its last answer started going out), and faults served
+        by kind when faults are on."""
         with self._lock:
             hosts = {
                 host: {
                     "requests": len(times),
                     "peak_rate": peak_rate(times),
                     "peak_inflight": self.peak_inflight[host],
+                    # the replay's own clock (time.monotonic): only differences mean anything
+                    "first_arrival": times[0],
+                    "last_answer": self.last_answer.get(host, times[-1]),
                 }
                 for host, times in self.arrivals.items()
             }
@@ -408,7 +416,7 @@ class ReplayServer:
         ``files``: generic sources' files; ``sites``: the demo's too, dated on the newest list day."""
         if rebase_to is not None:  # list times moved by whole days to end the day before (demo)
             dataset = rebase(dataset, rebase_to)
-        files = dict(files or {})
+        files = {**files_from_json(dataset.get("files", {})), **(files or {})}
         if sites:
             files.update(demo_sites(newest_day(dataset) or date.today()))
         self.replay = Replay(dataset, latency=latency, faults=faults, hold_after=hold_after,

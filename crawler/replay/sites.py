@@ -14,6 +14,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
@@ -245,3 +246,64 @@ def demo_sites(day: date) -> dict[str, SiteFile]:
     add(f"{MAP_HOST}/sitemaps/pages.xml.gz", "sitemap", "application/x-gzip", gzip.compress(pages, mtime=0))
     add(f"{MAP_HOST}/sitemaps/news.xml", "sitemap", xml, _urlset([], news=_news_entry(MAP_NEWS, day)))
     return files
+
+
+# --- many generic hosts (the benchmark's backfill over many sites) ----------------------
+def many_sites(hosts: int, per_host: int, day: date, pages: tuple[str, ...] = ()) -> dict[str, SiteFile]:
+    """``hosts`` made-up sites ``site-NNN.example-generic.test``, each with a robots.txt
+    allowing everything, an RSS 2.0 feed (``/feed.xml``) of ``per_host`` articles dated on
+    ``day`` (Beijing, a minute apart from midnight) and their pages: ``pages`` (HTML of no
+    known layout) cycled over all articles, each naming its own URL as canonical first (a
+    real page names its own site's), else a page of common CMS markup."""
+    modified = datetime.combine(day, time(21, 0), BEIJING)
+    files: dict[str, SiteFile] = {}
+    number = 0
+    for h in range(1, hosts + 1):
+        host = many_sites_host(h)
+        stories = []
+        for i in range(1, per_host + 1):
+            story = _Story(host, f"/articles/{i}.html", f"Site {h} markets story {i}",
+                           i % (8 * 60), _EN if i % 2 else _EN[::-1])
+            if pages:
+                page = _own_canonical(pages[number % len(pages)], story.url())
+            else:
+                page = _article_page(story, day, story.url())
+            files[host + story.path] = _file("article", "text/html; charset=utf-8", page, modified)
+            stories.append(story)
+            number += 1
+        items = "".join(f"""
+    <item><title>{escape(s.title)}</title><link>{s.url()}</link><guid>{s.url()}</guid>
+      <pubDate>{format_datetime(s.when(day))}</pubDate></item>""" for s in stories)
+        files[f"{host}/feed.xml"] = _file("feed", "application/rss+xml; charset=utf-8", f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Site {h}</title><link>http://{host}/</link>
+  <description>generic demo feed</description>{items}
+</channel></rss>""", modified)
+        files[f"{host}/robots.txt"] = _file("robots", "text/plain", "User-agent: *\nAllow: /\n", modified)
+    return files
+
+
+_HEAD = re.compile(r"<head\b[^>]*>", re.I)
+
+
+def _own_canonical(page: str, url: str) -> str:
+    """``page`` with ``<link rel="canonical" href=url>`` first in its head."""
+    link = f'<link rel="canonical" href="{escape(url)}">'
+    found = _HEAD.search(page)
+    return page[: found.end()] + link + page[found.end():] if found else link + page
+
+
+def many_sites_host(number: int) -> str:
+    return f"site-{number:03d}.example-generic.test"
+
+
+def files_to_json(files: dict[str, SiteFile]) -> dict[str, dict[str, str]]:
+    """Site files as a dataset's ``files`` (text bodies only)."""
+    return {key: {"kind": f.kind, "ctype": f.ctype, "body": f.body.decode("utf-8"),
+                  "modified": f.modified.isoformat()} for key, f in files.items()}
+
+
+def files_from_json(data: dict[str, dict[str, str]]) -> dict[str, SiteFile]:
+    """A dataset's ``files``: ``{"HOST/PATH[?QUERY]": {kind, ctype, body, modified}}``, the
+    body as text and ``modified`` as ISO time with its offset."""
+    return {key: _file(f["kind"], f["ctype"], f["body"], datetime.fromisoformat(f["modified"]))
+            for key, f in data.items()}

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import http.client
+import json
 from datetime import date, datetime, time
 
 from crawler.parsers.feeds import parse_feed
 from crawler.replay.dataset import generate, newest_day
 from crawler.replay.server import ReplayServer
-from crawler.replay.sites import BEIJING, RSS_HOST, SiteFile, demo_sites
+from crawler.replay.sites import (
+    BEIJING, RSS_HOST, SiteFile, demo_sites, files_from_json, files_to_json, many_sites, many_sites_host,
+)
 
 DAY = date(2026, 11, 19)
 FEED = f"/{RSS_HOST}/rss.xml"
@@ -68,3 +71,21 @@ def test_site_file_not_modified_rules():
     assert file.not_modified("*", None)
     assert not file.not_modified(None, "not a date")
     assert not file.not_modified(None, None)
+
+
+def test_a_dataset_carries_generic_hosts_as_files(replay):
+    """many_sites → dataset JSON ``files`` → served with validators (the benchmark's backfill)."""
+    page = "<html><head><title>t</title></head><body><p>real page</p></body></html>"
+    files = many_sites(2, 3, DAY, pages=(page,))
+    data = json.loads(json.dumps({"files": files_to_json(files)}))
+    assert files_from_json(data["files"]) == files
+    server = replay(data)
+    host = many_sites_host(2)
+    status, headers, body = get(server, f"/{host}/feed.xml")
+    entries = list(parse_feed(body, f"http://{host}/feed.xml").entries)
+    assert status == 200 and [e.url for e in entries] == [f"http://{host}/articles/{i}.html" for i in (1, 2, 3)]
+    assert get(server, f"/{host}/feed.xml", {"If-None-Match": headers["ETag"]})[0] == 304
+    article = get(server, f"/{host}/articles/2.html")[2].decode()
+    assert article.startswith(f'<html><head><link rel="canonical" href="http://{host}/articles/2.html">')
+    assert get(server, f"/{host}/robots.txt")[2] == b"User-agent: *\nAllow: /\n"
+    assert server.counts == {"feed": 1, "not_modified": 1, "article": 1, "robots": 1}
