@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from scrapy.utils.conf import arglist_to_dict
 from crawler.distributed.collector import collector_for
 from crawler.distributed.connection import RedisUnavailable, check_redis
 from crawler.distributed.coordinator import LOCAL_FEEDS, Coordinator
-from crawler.run.arguments import ArgumentError, check_settings, check_spider, fail_usage
+from crawler.run.arguments import ArgumentError, check_settings, check_spider, fail_unavailable, fail_usage
 from crawler.archive.dates import run_now
 from crawler.archive.items import SYNDICATION
 from crawler.run.health import close_run
@@ -115,17 +114,13 @@ class Command(ScrapyCommand):
             if not self.settings.get("FINEWS_REDIS_URL"):
                 fail_usage("crawlall", "--workers needs FINEWS_REDIS_URL (redis://…): "
                                        "without it crawlall runs in one process")
+            try:  # before the crawler process logs its start-up, and before the run lock
+                self.client = check_redis(self.settings.get("FINEWS_REDIS_URL"))
+            except RedisUnavailable as exc:
+                fail_unavailable("crawlall", f"{exc}; not starting")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         root = self.settings.get("FINEWS_OUTPUT_DIR")
-        client = None
-        if self.workers is not None:
-            try:
-                client = check_redis(self.settings.get("FINEWS_REDIS_URL"))
-            except RedisUnavailable as exc:
-                print(f"finews crawlall: {exc}; not starting", file=sys.stderr, flush=True)
-                self.exitcode = 1
-                return
         try:
             lock = RunLock(Path(root) / LOCK).acquire()
         except LockHeld as exc:
@@ -134,10 +129,10 @@ class Command(ScrapyCommand):
         try:
             if self.replay_wanted:
                 self.start_replay()
-            if client is None:
+            if self.workers is None:
                 self.crawl_feeds(root, [(name, self.spargs) for name in self.feeds])
             else:
-                self.coordinate(root, Coordinator(client, self.settings, root, self.spargs))
+                self.coordinate(root, Coordinator(self.client, self.settings, root, self.spargs))
         finally:
             lock.release()
             if self.replay is not None:

@@ -23,7 +23,7 @@ from crawler.distributed import keys
 from crawler.distributed.connection import RedisUnavailable, check_redis
 from crawler.distributed.modes import worker_settings
 from crawler.distributed.runs import SHARED_SETTINGS, wait_for_run
-from crawler.run.arguments import ArgumentError, check_settings, fail_usage
+from crawler.run.arguments import ArgumentError, check_settings, fail_unavailable, fail_usage
 from crawler.run.quietlog import dumps_once
 
 
@@ -52,15 +52,13 @@ class Command(ScrapyCommand):
         if not self.settings.get("FINEWS_REDIS_URL"):
             fail_usage("worker", "FINEWS_REDIS_URL is not set: a worker needs its coordinator's Redis "
                                  "(-s FINEWS_REDIS_URL=redis://…)")
+        try:  # before the crawler process logs its start-up: one line
+            self.client = check_redis(self.settings.get("FINEWS_REDIS_URL"))
+        except RedisUnavailable as exc:
+            fail_unavailable("worker", str(exc))
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        url = self.settings.get("FINEWS_REDIS_URL")
-        try:
-            client = check_redis(url)
-        except RedisUnavailable as exc:
-            print(f"finews worker: {exc}", file=sys.stderr, flush=True)
-            self.exitcode = 1
-            return
+        client = self.client
         prefix = keys.prefix_of(self.settings)
         if opts.forever:
             self.serve_forever(client, prefix)
