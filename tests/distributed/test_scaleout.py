@@ -67,3 +67,40 @@ def test_worker_needs_a_reachable_redis(tmp_path):
                             timeout=60)
     assert absent.returncode == 1
     assert absent.stderr.strip().splitlines() == [f"finews worker: cannot reach Redis at {url}: Connection refused"]
+
+
+def test_a_worker_killed_halfway_costs_nothing(redis_server, tmp_path):
+    """SIGKILL one of 3 workers mid-run: its leases come back (FINEWS_LEASE_SECONDS) and are
+    done by the others; every article is archived once, and no lease is left."""
+    import os
+    import signal
+    import time
+
+    from tests.support import LOOPBACK
+
+    one, dist = tmp_path / "one", tmp_path / "dist"
+    run_crawlall(None, one, settings={"FINEWS_NOW": NOW})
+    shared = [*LOOPBACK, "-s", f"FINEWS_NOW={NOW}", "-s", f"FINEWS_REDIS_URL={redis_server.url}",
+              "-s", "FINEWS_LEASE_SECONDS=3", "-s", "FINEWS_HOST_INTERVAL=0.03"]
+    scrapy = [sys.executable, "-m", "scrapy"]
+    coordinator = subprocess.Popen([*scrapy, "crawlall", "--replay", "--workers", "0", *shared,
+                                    "-s", f"FINEWS_OUTPUT_DIR={dist}"], cwd=ROOT, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+    workers = [subprocess.Popen([*scrapy, "worker", *shared], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL) for _ in range(3)]
+    client = redis_client(redis_server.url)
+    deadline = time.monotonic() + 120
+    while len(list((dist / "_posts").glob("*.md"))) < 60 if (dist / "_posts").is_dir() else True:
+        assert time.monotonic() < deadline and coordinator.poll() is None
+        time.sleep(0.05)
+    assert workers[0].poll() is None  # still working: killed halfway, not after its part
+    os.kill(workers[0].pid, signal.SIGKILL)
+    out, err = coordinator.communicate(timeout=180)
+    assert [w.wait(timeout=60) for w in workers] == [-signal.SIGKILL, 0, 0]
+    print(out)
+    assert coordinator.returncode in (0, 3), err[-3000:]
+    assert site(dist) == site(one)
+    table = out.split("fetched in")[0]
+    assert " updated" in table and all(line.split()[4] == "0" for line in table.splitlines()[2:] if line.strip())
+    for feed in ("emnews", "media", "market"):
+        assert client.zcard(f"finews:q:{feed}:leases") == client.zcard(f"finews:q:{feed}:pending") == 0
