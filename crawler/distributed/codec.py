@@ -149,7 +149,7 @@ def check_request_dict(d: dict[str, Any], spider: scrapy.Spider, allowed_hosts: 
     """ForeignEntry unless ``d`` (from ``loads``) is a request this spider could have made:
     callback and errback name its own methods (``request_from_dict`` would otherwise call
     whatever attribute an entry names), and the URL is http(s) on ``allowed_hosts``
-    (None: any host) with no meta routing it through another host (``proxy``)."""
+    (None: any host; ``.example.com`` allows every host under example.com) with no meta routing it through another host (``proxy``)."""
     for name in ("callback", "errback"):
         if d[name] is not None and not _is_callback(spider, d[name]):
             raise ForeignEntry("unknown_callback", f"{name} {d[name][:80]!r}")
@@ -160,12 +160,20 @@ def check_request_dict(d: dict[str, Any], spider: scrapy.Spider, allowed_hosts: 
         raise ForeignEntry("foreign_url", "unparsable URL") from None
     if parts.scheme not in _SCHEMES or not host:
         raise ForeignEntry("foreign_url", f"scheme {parts.scheme!r}")
-    if allowed_hosts is not None and host not in {h.lower() for h in allowed_hosts}:
+    if allowed_hosts is not None and not _host_allowed(host, allowed_hosts):
         raise ForeignEntry("foreign_url", f"host {host[:80]!r}")
     # Meta that sends the request somewhere else than its URL's host.
     rerouted = _REROUTING_META.intersection(d["meta"])
     if rerouted:
         raise ForeignEntry("foreign_url", f"meta {sorted(rerouted)}")
+
+
+def _host_allowed(host: str, allowed_hosts: set[str]) -> bool:
+    for allowed in allowed_hosts:
+        allowed = allowed.lower()
+        if host == allowed or (allowed.startswith(".") and host.endswith(allowed)):
+            return True
+    return False
 
 
 def _is_callback(spider: scrapy.Spider, name: str) -> bool:

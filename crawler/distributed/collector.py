@@ -38,7 +38,7 @@ class Collector(scrapy.Spider):
                 try:
                     message = messages.receive(client, inbox)
                 except codec.ForeignEntry as foreign:
-                    self.crawler.stats.inc_value(f"finews/inbox/dropped/{foreign.reason}")
+                    self.crawler.stats.inc_value(f"finews/queue/dropped/inbox_{foreign.reason}")
                     self.logger.warning("dropped a message of %s, not one of ours (%s)", inbox, foreign)
                     continue
                 if message is None:

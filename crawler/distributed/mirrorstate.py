@@ -3,8 +3,9 @@
 A worker never opens the archive (the coordinator is its only writer). The fetch verdict
 reads ``{prefix}:known`` (crawler.distributed.known); what ArchiveState would write (drop
 memory, an adopted row signature) goes to the coordinator as a message, and so do the
-spider's ``finews/`` stats when it closes, for the run's summary. While its spider runs the
-worker keeps an expiring "active" key, so the coordinator waits for its last messages
+spider's ``finews/`` stats (what changed since the last heartbeat, and at close), for the
+run's summary: a killed worker loses at most one heartbeat's worth. While its spider runs
+the worker keeps an expiring "active" key, so the coordinator waits for its last messages
 (and stops waiting for a killed worker once the key expires).
 """
 
@@ -22,9 +23,9 @@ from crawler.distributed.known import KnownMirror
 from crawler.run.extensions import ArchiveState
 from crawler.run.freshness import Policy, Verdict, verdict
 
-# The active key lives this long unless renewed every ACTIVE_RENEW seconds.
+# The active key lives this long unless renewed every HEARTBEAT seconds.
 ACTIVE_TTL = 15
-ACTIVE_RENEW = 5.0
+HEARTBEAT = 3.0
 
 
 class MirroredArchiveState(ArchiveState):
@@ -39,7 +40,8 @@ class MirroredArchiveState(ArchiveState):
         self.feed = crawler.spidercls.name
         self.inbox = keys.inbox_key(prefix, self.feed)
         self.active = keys.active_key(prefix, s.get("FINEWS_RUN_ID"), self.feed, s.get("FINEWS_WORKER_ID"))
-        self._renew = task.LoopingCall(self.client.set, self.active, "1", ex=ACTIVE_TTL)
+        self._sent: dict[str, int] = {}
+        self._heartbeat = task.LoopingCall(self.heartbeat)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
 
     @property
@@ -62,14 +64,25 @@ class MirroredArchiveState(ArchiveState):
                           {"kind": messages.DROPPED, "id": item_id, "row_sig": row_sig, "reason": reason})
 
     def spider_opened(self, spider) -> None:
-        self._renew.start(ACTIVE_RENEW, now=True)
+        self._heartbeat.start(HEARTBEAT, now=True)
 
-    def spider_closed(self, spider, reason: str) -> None:
-        """Send the stats, then leave the run: no retention, no index here."""
-        if self._renew.running:
-            self._renew.stop()
+    def heartbeat(self) -> None:
+        self.client.set(self.active, "1", ex=ACTIVE_TTL)
+        self.send_stats()
+
+    def send_stats(self) -> None:
+        """The ``finews/`` counts that changed since last sent, as a stats message."""
         stats = self.crawler.stats.get_stats()
         values = {k: v for k, v in stats.items() if k.startswith("finews/") and type(v) is int}
-        messages.send(self.client, self.inbox, {"kind": messages.STATS, "values": values})
+        delta = {k: v - self._sent.get(k, 0) for k, v in values.items() if v != self._sent.get(k, 0)}
+        if delta:
+            messages.send(self.client, self.inbox, {"kind": messages.STATS, "values": delta})
+            self._sent = values
+
+    def spider_closed(self, spider, reason: str) -> None:
+        """Send the last stats, then leave the run: no retention, no index here."""
+        if self._heartbeat.running:
+            self._heartbeat.stop()
+        self.send_stats()
         self.client.delete(self.active)
         self.client.close()

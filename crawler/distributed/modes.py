@@ -7,6 +7,7 @@ from typing import Any
 from scrapy.settings import BaseSettings
 
 from crawler.distributed import keys
+from crawler.distributed.hosts import source_hosts
 
 _GATE = "crawler.distributed.gatehandler.RedisHostGateHandler"
 _ACK = "crawler.distributed.ack.LeaseAckMiddleware"
@@ -38,6 +39,7 @@ def worker_settings(settings: BaseSettings, run_id: str, worker_id: str) -> dict
         "ITEM_PIPELINES": {"crawler.distributed.sender.ItemSender": 100},
         "EXTENSIONS": extensions,
         "SPIDERMON_ENABLED": False,
+        "FINEWS_ALLOWED_HOSTS": source_hosts(settings),
         "FINEWS_RUN_ID": run_id,
         "FINEWS_WORKER_ID": worker_id,
     }

@@ -125,6 +125,8 @@ class LeasedQueue(Base):
         self.lease_seconds = (crawler.settings.getfloat("FINEWS_LEASE_SECONDS", DEFAULT_LEASE_SECONDS)
                               if crawler is not None else DEFAULT_LEASE_SECONDS)
         self.allowed_hosts: set[str] | None = getattr(spider, "allowed_hosts", None)
+        if self.allowed_hosts is None and crawler is not None and crawler.settings.getlist("FINEWS_ALLOWED_HOSTS"):
+            self.allowed_hosts = set(crawler.settings.getlist("FINEWS_ALLOWED_HOSTS"))
         self._push_script = server.register_script(_PUSH)
         self._requeue_script = server.register_script(_REQUEUE)
         self._lease_script = server.register_script(_LEASE)

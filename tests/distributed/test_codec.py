@@ -167,3 +167,24 @@ def test_article_cb_kwargs_travel_as_tagged_data():
 def test_malformed_article_data_is_foreign(fields):
     with pytest.raises(ForeignEntry):
         codec.article_from_data({codec.ARTICLE_TAG: fields})
+
+
+def test_a_dotted_allowed_host_allows_the_hosts_under_it():
+    spider = TinySpider()
+    allowed = {".example.com", "10.0.0.1"}
+    for url in ("https://news.example.com/a", "http://10.0.0.1:8080/x"):
+        codec.check_request_dict(codec.loads(entry(spider, url=url)), spider, allowed)
+    for url in ("https://example.com.evil.org/", "https://evilexample.com/", "https://10.0.0.2/"):
+        with pytest.raises(ForeignEntry, match="foreign_url"):
+            codec.check_request_dict(codec.loads(entry(spider, url=url)), spider, allowed)
+
+
+def test_worker_hosts_are_the_source_settings_hosts_and_the_replay():
+    from scrapy.settings import Settings
+
+    from crawler.distributed.hosts import source_hosts
+
+    settings = Settings({"FINEWS_TEXT_API_URL": "http://api.news.example.com/t?id={code}",
+                         "FINEWS_MARKET_LIST_URL": "http://43.240.125.15:1818/x", "FINEWS_REPLAY_URL": "http://127.0.0.1:9",
+                         "FINEWS_REDIS_URL": "redis://redis.internal:6379/0", "FINEWS_ALERT_WEBHOOK": "https://hooks.x/y"})
+    assert source_hosts(settings) == [".news.example.com", "127.0.0.1", "43.240.125.15", "api.news.example.com"]

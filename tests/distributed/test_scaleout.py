@@ -104,3 +104,49 @@ def test_a_worker_killed_halfway_costs_nothing(redis_server, tmp_path):
     assert " updated" in table and all(line.split()[4] == "0" for line in table.splitlines()[2:] if line.strip())
     for feed in ("emnews", "media", "market"):
         assert client.zcard(f"finews:q:{feed}:leases") == client.zcard(f"finews:q:{feed}:pending") == 0
+
+
+class Armed:
+    """Unpickling this creates the file ``path``: proof that a payload ran."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return open, (str(self.path), "w")
+
+
+def test_hostile_queue_entries_are_dropped_counted_and_never_run(redis_server, tmp_path):
+    import pickle
+    import time
+
+    import scrapy
+
+    from crawler.distributed import codec
+    from tests.support import LOOPBACK
+
+    marker = tmp_path / "ran"
+    shared = [*LOOPBACK, "-s", f"FINEWS_NOW={NOW}", "-s", f"FINEWS_REDIS_URL={redis_server.url}",
+              "-s", "FINEWS_FEEDS=emnews"]
+    scrapy_cmd = [sys.executable, "-m", "scrapy"]
+    coordinator = subprocess.Popen([*scrapy_cmd, "crawlall", "--replay", "--workers", "0", *shared,
+                                    "-s", f"FINEWS_OUTPUT_DIR={tmp_path / 'site'}"], cwd=ROOT,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    client = redis_client(redis_server.url)
+    deadline = time.monotonic() + 60
+    while not client.exists("finews:run"):
+        assert time.monotonic() < deadline and coordinator.poll() is None, coordinator.communicate()
+        time.sleep(0.05)
+    foreign = codec.dumps(scrapy.Request("https://evil.example.org/steal").to_dict())
+    hostile = {"h1": pickle.dumps({"url": "https://example.com/", "x": Armed(marker)}),
+               "h2": b"\x00\xffgarbage{", "h3": foreign}
+    client.hset("finews:q:emnews:entries", mapping=hostile)
+    client.zadd("finews:q:emnews:pending", {entry: -1e15 for entry in hostile})
+    worker = subprocess.run([*scrapy_cmd, "worker", *shared], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    out, err = coordinator.communicate(timeout=120)
+    assert worker.returncode == 0 and coordinator.returncode == 0, err[-3000:]
+    assert "foreign queue entries dropped in emnews: foreign_url=1, not_json=2" in out
+    assert not marker.exists()
+    assert "evil.example.org" not in worker.stderr.replace("host 'evil.example.org'", "")
+    assert client.hlen("finews:q:emnews:entries") == 0
+    assert client.hgetall("finews:q:emnews:dropped") == {b"foreign_url": b"1", b"not_json": b"2"}
