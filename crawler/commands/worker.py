@@ -67,11 +67,12 @@ class Command(ScrapyCommand):
 
     def serve_forever(self, client, prefix: str) -> None:
         """One child ``scrapy worker`` per run, for ever."""
-        argv = [a for a in sys.argv[1:] if a != "--forever"]
+        # Scrapy has taken the command name out of sys.argv; the options are left.
+        options = [a for a in sys.argv[1:] if a not in ("worker", "--forever")]
         done = ""
         while True:
             run = wait_for_run(client, prefix, not_id=done)
-            subprocess.run([sys.executable, "-m", "scrapy", *argv], env=os.environ)
+            subprocess.run([sys.executable, "-m", "scrapy", "worker", *options], env=os.environ)
             done = run.id
 
     def work(self, client, prefix: str) -> None:

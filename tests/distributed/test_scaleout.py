@@ -150,3 +150,24 @@ def test_hostile_queue_entries_are_dropped_counted_and_never_run(redis_server, t
     assert "evil.example.org" not in worker.stderr.replace("host 'evil.example.org'", "")
     assert client.hlen("finews:q:emnews:entries") == 0
     assert client.hgetall("finews:q:emnews:dropped") == {b"foreign_url": b"1", b"not_json": b"2"}
+
+
+def test_a_forever_worker_serves_run_after_run_and_a_rerun_costs_lists_only(redis_server, tmp_path):
+    from tests.support import LOOPBACK
+    from tests.commands.test_replay_demo import feed_table
+
+    settings = {"FINEWS_NOW": NOW, "FINEWS_REDIS_URL": redis_server.url}
+    worker = subprocess.Popen([sys.executable, "-m", "scrapy", "worker", "--forever", *LOOPBACK,
+                               "-s", f"FINEWS_NOW={NOW}", "-s", f"FINEWS_REDIS_URL={redis_server.url}"],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        first = run_crawlall(None, tmp_path, settings=settings, options=("--workers", "0"), timeout=120)
+        again = run_crawlall(None, tmp_path, settings=settings, options=("--workers", "0"), timeout=120)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert feed_table(first.stdout)["emnews"]["new"] == 120
+    table = feed_table(again.stdout)
+    assert all(row["fetched"] == 0 and row["new"] == 0 for row in table.values()), again.stdout
+    assert table["emnews"]["skipped"] == 120
+    assert "archive unchanged" in again.stdout
