@@ -114,9 +114,10 @@ def project_settings(**overrides) -> dict:
 
 
 def run_crawlall(replay_url: str | None, output: Path, *args: str, settings: dict | None = None,
-                 check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
-    """``scrapy crawlall`` in a subprocess (against ``replay_url``, or ``--replay`` if None)."""
-    cmd = [sys.executable, "-m", "scrapy", "crawlall", *LOOPBACK, "-s", f"FINEWS_OUTPUT_DIR={output}"]
+                 check: bool = True, timeout: float = 300, options: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """``scrapy crawlall`` in a subprocess (against ``replay_url``, or ``--replay`` if None);
+    ``options``: more of its command line (``--workers 3``)."""
+    cmd = [sys.executable, "-m", "scrapy", "crawlall", *options, *LOOPBACK, "-s", f"FINEWS_OUTPUT_DIR={output}"]
     cmd += ["--replay"] if replay_url is None else ["-s", f"FINEWS_REPLAY_URL={replay_url}"]
     return _run_scrapy(cmd, args, settings, check, timeout)
 

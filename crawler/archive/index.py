@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -176,6 +177,16 @@ class ArchiveIndex:
             f"SELECT {', '.join(_COLUMNS)} FROM posts WHERE id = ?", (item_id,)
         ).fetchone()
         return Entry(*row) if row else None
+
+    def entries(self) -> Iterator[Entry]:
+        """Every post the index knows (distributed mode mirrors them to Redis)."""
+        for row in self.db.execute(f"SELECT {', '.join(_COLUMNS)} FROM posts"):
+            yield Entry(*row)
+
+    def drops(self) -> Iterator[tuple[str, Drop]]:
+        """Every remembered drop, by id."""
+        for item_id, row_sig, reason, dropped in self.db.execute("SELECT id, row_sig, reason, dropped FROM drops"):
+            yield item_id, Drop(row_sig, reason, dropped)
 
     def record(self, item_id: str, path: str, text: str, published: str, body_from: str,
                row_sig: str, checked: str, known: Entry | None | object = UNREAD) -> None:

@@ -6,6 +6,10 @@ whole run (a second run exits 0 at once). Every run appends a line to
 ``.finews/runs.jsonl``; ``.finews/last-run.json`` is written only when the run changed
 the archive or a feed failed: a quiet run leaves every byte and mtime of the site as it
 was, so a site repository never sees a commit for it. The table goes to stdout, once.
+
+With ``--workers N`` (FINEWS_REDIS_URL set) it coordinates a distributed run
+(docs/scale-out.md): workers fetch, this process alone writes, through one collector
+crawler per feed whose items come from Redis; the summary and exit code are as above.
 """
 
 from __future__ import annotations
@@ -24,7 +28,10 @@ from scrapy.utils.conf import arglist_to_dict
 # aliases with inspect.stack(), which reads the source of every frame on the stack (~0.3 s
 # of CPU at the crawl's depth, a fraction of it here).
 import crawler.net.hostgate  # noqa: F401
-from crawler.run.arguments import ArgumentError, check_settings, check_spider, fail_usage
+from crawler.distributed.collector import collector_for
+from crawler.distributed.connection import RedisUnavailable, check_redis
+from crawler.distributed.coordinator import LOCAL_FEEDS, Coordinator
+from crawler.run.arguments import ArgumentError, check_settings, check_spider, fail_unavailable, fail_usage
 from crawler.archive.dates import run_now
 from crawler.archive.items import SYNDICATION
 from crawler.run.health import close_run
@@ -67,6 +74,13 @@ class Command(ScrapyCommand):
             metavar="NAME=VALUE",
             help="argument for every feed spider (e.g. -a refresh=1); may be repeated",
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            metavar="N",
+            help="coordinate a distributed run (needs FINEWS_REDIS_URL): start N local "
+            "`scrapy worker` processes (0: only workers started elsewhere) and write what they fetch",
+        )
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         """Everything checked before the crawler process (and its start-up log) exists."""
@@ -97,6 +111,17 @@ class Command(ScrapyCommand):
             fail_usage("crawlall", str(exc))
         self.replay = None
         self.replay_wanted = opts.replay
+        self.workers = opts.workers
+        if self.workers is not None:
+            if self.workers < 0:
+                fail_usage("crawlall", f"--workers {self.workers}: expected 0 or more")
+            if not self.settings.get("FINEWS_REDIS_URL"):
+                fail_usage("crawlall", "--workers needs FINEWS_REDIS_URL (redis://…): "
+                                       "without it crawlall runs in one process")
+            try:  # before the crawler process logs its start-up, and before the run lock
+                self.client = check_redis(self.settings.get("FINEWS_REDIS_URL"))
+            except RedisUnavailable as exc:
+                fail_unavailable("crawlall", f"{exc}; not starting")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         root = self.settings.get("FINEWS_OUTPUT_DIR")
@@ -108,7 +133,10 @@ class Command(ScrapyCommand):
         try:
             if self.replay_wanted:
                 self.start_replay()
-            self.crawl_feeds(root, self.feeds)
+            if self.workers is None:
+                self.crawl_feeds(root, [(name, self.spargs) for name in self.feeds])
+            else:
+                self.coordinate(root, Coordinator(self.client, self.settings, root, self.spargs))
         finally:
             lock.release()
             if self.replay is not None:
@@ -119,15 +147,30 @@ class Command(ScrapyCommand):
         self.replay = ReplayServer(load_dataset(), rebase_to=today, sites=True).start()
         self.settings.set("FINEWS_REPLAY_URL", self.replay.url, priority="cmdline")
 
-    def crawl_feeds(self, root: str, names: list[str]) -> None:
+    def coordinate(self, root: str, coordinator: Coordinator) -> None:
+        """Seed and open the run, start the local workers, collect what they send."""
+        assert self.crawler_process is not None
+        loader = self.crawler_process.spider_loader
+        distributed = [loader.load(name) for name in self.feeds if name not in LOCAL_FEEDS]
+        try:
+            run = coordinator.open(distributed)
+            coordinator.start_workers(self.workers)
+            crawls = [(collector_for(name, run.id), {}) for name in run.feeds]
+            crawls += [(name, self.spargs) for name in self.feeds if name in LOCAL_FEEDS]
+            self.crawl_feeds(root, crawls)
+        finally:
+            coordinator.close()
+
+    def crawl_feeds(self, root: str, crawls: list[tuple[str | type, dict[str, str]]]) -> None:
+        """Run each spider (a name or class) with its arguments, then summarize and record the run."""
         assert self.crawler_process is not None
         dumps_once()
         started = time.monotonic()
         crawlers = []
-        for name in names:
-            crawler = self.crawler_process.create_crawler(name)
+        for spider, spargs in crawls:
+            crawler = self.crawler_process.create_crawler(spider)
             crawlers.append(crawler)
-            self.crawler_process.crawl(crawler, **self.spargs)
+            self.crawler_process.crawl(crawler, **spargs)
         self.crawler_process.start()
         for crawler in crawlers:
             judge_unclosed(crawler, crawler.spidercls.name)

@@ -7,6 +7,10 @@ writes JSON (the body in base64; meta and cb_kwargs must be plain JSON or ``dump
 refuses), and ``loads`` gives back such a dict only from JSON of exactly that shape, else
 raises ``ForeignEntry``. ``check_request_dict`` then holds a decoded entry to the spider:
 callbacks that are its own methods, URLs on its hosts.
+
+The spiders' ``cb_kwargs`` carry ``Article`` items: a top-level cb_kwargs value that is one
+travels as tagged plain data (``{"finews_article": {field: value}}``, ``article_data``)
+and comes back an ``Article``; items sent to the coordinator use the same form.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from urllib.parse import urlsplit
 
 import scrapy
 
+from crawler.archive.items import Article
+
 # Marks an entry as ours, and its layout, should it ever change.
 FORMAT = 1
 
@@ -34,6 +40,14 @@ _FIELDS: dict[str, type | tuple[type, ...]] = {
 _SCHEMES = frozenset({"http", "https"})
 # Meta keys by which Scrapy connects elsewhere than the URL's host (or from another address).
 _REROUTING_META = frozenset({"proxy", "_auth_proxy", "bindaddress"})
+
+
+# The tag of an Article carried as plain data, and the fields it may hold with their types.
+ARTICLE_TAG = "finews_article"
+_ARTICLE_FIELDS: dict[str, type | tuple[type, ...]] = {
+    name: (str, type(None)) if name == "published" else (list if name == "tags" else str)
+    for name in Article.__dataclass_fields__
+}
 
 
 class ForeignEntry(ValueError):
@@ -59,6 +73,9 @@ def dumps(obj: dict[str, Any]) -> bytes:
     unknown = set(obj) - set(_FIELDS)
     if unknown:
         raise UnencodableRequest(f"request fields {sorted(unknown)} cannot be queued")
+    cb_kwargs = {key: article_data(value) if isinstance(value, Article) else value
+                 for key, value in obj["cb_kwargs"].items()}
+    obj = {**obj, "cb_kwargs": cb_kwargs}
     for name in ("cookies", "meta", "cb_kwargs"):
         _check_plain(obj[name], name)
     entry = {name: obj[name] for name in _FIELDS}
@@ -97,15 +114,42 @@ def loads(data: bytes | str) -> dict[str, Any]:
     except (binascii.Error, UnicodeEncodeError):
         raise ForeignEntry("bad_field", "body or headers") from None
     entry["body"] = body
+    entry["cb_kwargs"] = {key: _maybe_article(value) for key, value in entry["cb_kwargs"].items()}
     del entry["finews"]
     return entry
+
+
+def article_data(article: Article) -> dict[str, Any]:
+    """``article`` as tagged plain JSON data (UnencodableRequest if a field is not plain,
+    e.g. a datetime ``published`` after normalizing)."""
+    fields = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
+    _check_plain(fields, "article")
+    return {ARTICLE_TAG: fields}
+
+
+def article_from_data(data: Any) -> Article:
+    """The Article of ``article_data``'s output; ForeignEntry for anything else."""
+    fields = data.get(ARTICLE_TAG) if isinstance(data, dict) and len(data) == 1 else None
+    if not isinstance(fields, dict) or set(fields) != set(_ARTICLE_FIELDS):
+        raise ForeignEntry("bad_field", "article")
+    for name, kind in _ARTICLE_FIELDS.items():
+        if not isinstance(fields[name], kind):
+            raise ForeignEntry("bad_field", f"article {name}")
+    if not all(isinstance(tag, str) for tag in fields["tags"]):
+        raise ForeignEntry("bad_field", "article tags")
+    return Article(**fields)
+
+
+def _maybe_article(value: Any) -> Any:
+    """An Article for a tagged value, any other value as it is."""
+    return article_from_data(value) if isinstance(value, dict) and ARTICLE_TAG in value else value
 
 
 def check_request_dict(d: dict[str, Any], spider: scrapy.Spider, allowed_hosts: set[str] | None) -> None:
     """ForeignEntry unless ``d`` (from ``loads``) is a request this spider could have made:
     callback and errback name its own methods (``request_from_dict`` would otherwise call
     whatever attribute an entry names), and the URL is http(s) on ``allowed_hosts``
-    (None: any host) with no meta routing it through another host (``proxy``)."""
+    (None: any host; ``.example.com`` allows every host under example.com) with no meta routing it through another host (``proxy``)."""
     for name in ("callback", "errback"):
         if d[name] is not None and not _is_callback(spider, d[name]):
             raise ForeignEntry("unknown_callback", f"{name} {d[name][:80]!r}")
@@ -116,12 +160,20 @@ def check_request_dict(d: dict[str, Any], spider: scrapy.Spider, allowed_hosts: 
         raise ForeignEntry("foreign_url", "unparsable URL") from None
     if parts.scheme not in _SCHEMES or not host:
         raise ForeignEntry("foreign_url", f"scheme {parts.scheme!r}")
-    if allowed_hosts is not None and host not in {h.lower() for h in allowed_hosts}:
+    if allowed_hosts is not None and not _host_allowed(host, allowed_hosts):
         raise ForeignEntry("foreign_url", f"host {host[:80]!r}")
     # Meta that sends the request somewhere else than its URL's host.
     rerouted = _REROUTING_META.intersection(d["meta"])
     if rerouted:
         raise ForeignEntry("foreign_url", f"meta {sorted(rerouted)}")
+
+
+def _host_allowed(host: str, allowed_hosts: set[str]) -> bool:
+    for allowed in allowed_hosts:
+        allowed = allowed.lower()
+        if host == allowed or (allowed.startswith(".") and host.endswith(allowed)):
+            return True
+    return False
 
 
 def _is_callback(spider: scrapy.Spider, name: str) -> bool:

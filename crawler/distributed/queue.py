@@ -121,10 +121,12 @@ class LeasedQueue(Base):
         self.dropped_key = f"{self.key}:dropped"
         self.seq_key = f"{self.key}:seq"
         crawler = getattr(spider, "crawler", None)
-        self.stats = crawler.stats if crawler is not None else None
+        self.crawler = crawler  # its stats exist only once it crawls (a coordinator seeds before)
         self.lease_seconds = (crawler.settings.getfloat("FINEWS_LEASE_SECONDS", DEFAULT_LEASE_SECONDS)
                               if crawler is not None else DEFAULT_LEASE_SECONDS)
         self.allowed_hosts: set[str] | None = getattr(spider, "allowed_hosts", None)
+        if self.allowed_hosts is None and crawler is not None and crawler.settings.getlist("FINEWS_ALLOWED_HOSTS"):
+            self.allowed_hosts = set(crawler.settings.getlist("FINEWS_ALLOWED_HOSTS"))
         self._push_script = server.register_script(_PUSH)
         self._requeue_script = server.register_script(_REQUEUE)
         self._lease_script = server.register_script(_LEASE)
@@ -210,8 +212,8 @@ class LeasedQueue(Base):
             pipe.execute()
         logger.warning("Dropped queue entry %s of %s, not one of our requests (%s)", entry_id[:40], self.key,
                        foreign)
-        if self.stats is not None:
-            self.stats.inc_value(f"finews/queue/dropped/{foreign.reason}")
+        if self.crawler is not None:
+            self.crawler.stats.inc_value(f"finews/queue/dropped/{foreign.reason}")
 
     def _request_dropped(self, request: scrapy.Request) -> None:
         """The scheduler refused a request as a duplicate: if it replaced a leased entry,

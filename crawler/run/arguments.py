@@ -50,6 +50,13 @@ def fail_usage(command: str, message: str) -> NoReturn:
     raise SystemExit(2)
 
 
+def fail_unavailable(command: str, message: str) -> NoReturn:
+    """One line on stderr and exit 1: a service the run needs (Redis) cannot be used."""
+    print(f"finews {command}: {message}", file=sys.stderr, flush=True)
+    logging.shutdown()
+    raise SystemExit(1)
+
+
 def _typed(settings: BaseSettings, name: str, kind: type) -> Any:
     try:
         return getattr(settings, _READERS[kind])(name)

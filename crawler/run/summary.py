@@ -26,7 +26,7 @@ def feed_summary(feed: str, stats: dict[str, Any]) -> dict[str, Any]:
     fetched = _by_reason(stats, "finews/fetch/")
     skipped = _by_reason(stats, "finews/skipped/")
     verdict, reasons = feed_verdict(stats)
-    return {
+    summary = {
         "feed": feed,
         "listed": stats.get(f"finews/listed/{feed}", 0),
         "fetched": sum(fetched.values()),
@@ -48,6 +48,11 @@ def feed_summary(feed: str, stats: dict[str, Any]) -> dict[str, Any]:
         "reasons": reasons,
         "finish_reason": stats.get("finish_reason", ""),
     }
+    # Distributed runs only: shared-queue entries and inbox messages that were not ours.
+    queue_dropped = _by_reason(stats, "finews/queue/dropped/")
+    if queue_dropped:
+        summary["queue_dropped"] = queue_dropped
+    return summary
 
 
 def archive_changed(summaries: list[dict[str, Any]]) -> bool:
@@ -65,6 +70,10 @@ def format_table(summaries: list[dict[str, Any]]) -> str:
             if s[f"{what}_by_reason"]:
                 reasons = ", ".join(f"{k}={v}" for k, v in s[f"{what}_by_reason"].items())
                 lines.append(f"{what} in {s['feed']}: {reasons}")
+    for s in summaries:
+        if s.get("queue_dropped"):
+            reasons = ", ".join(f"{k}={v}" for k, v in s["queue_dropped"].items())
+            lines.append(f"foreign queue entries dropped in {s['feed']}: {reasons}")
     for s in summaries:
         if s["verdict"] != "healthy":
             lines.append(f"{s['verdict']}: {s['feed']}: {'; '.join(s['reasons'])}")

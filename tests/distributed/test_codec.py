@@ -142,3 +142,49 @@ def test_check_request_dict_accepts_own_requests():
     codec.check_request_dict(codec.loads(entry(spider, url="https://anywhere.example.net/")), spider, None)
     with pytest.raises(ForeignEntry, match="foreign_url"):
         codec.check_request_dict(codec.loads(entry(spider, url="file:///etc/passwd")), spider, None)
+
+
+def test_article_cb_kwargs_travel_as_tagged_data():
+    from crawler.archive.items import Article
+
+    spider = TinySpider()
+    item = Article(id="202611253456789012", feed="emnews", title="标题", published="2026-11-25 08:00:00",
+                   digest="d", source_url="http://finance.eastmoney.com/a/1.html", tags=["x"], row_sig="abc")
+    request = scrapy.Request("https://example.com/a", callback=spider.parse_item, cb_kwargs={"item": item, "page": 2})
+    data = codec.dumps(request.to_dict(spider=spider))
+    assert json.loads(data)["cb_kwargs"]["item"] == {codec.ARTICLE_TAG: codec.article_data(item)[codec.ARTICLE_TAG]}
+    back = request_from_dict(codec.loads(data), spider=spider)
+    assert back.cb_kwargs == {"item": item, "page": 2}
+
+
+@pytest.mark.parametrize("fields", [
+    {"id": "1"},  # missing fields
+    {"id": 1, "feed": "", "title": "", "published": None, "media": "", "digest": "", "body_html": "",
+     "source_url": "", "share_url": "", "category": "", "tags": [], "body_from": "", "row_sig": ""},
+    {"id": "1", "feed": "", "title": "", "published": None, "media": "", "digest": "", "body_html": "",
+     "source_url": "", "share_url": "", "category": "", "tags": [1], "body_from": "", "row_sig": "", "x": 1},
+])
+def test_malformed_article_data_is_foreign(fields):
+    with pytest.raises(ForeignEntry):
+        codec.article_from_data({codec.ARTICLE_TAG: fields})
+
+
+def test_a_dotted_allowed_host_allows_the_hosts_under_it():
+    spider = TinySpider()
+    allowed = {".example.com", "10.0.0.1"}
+    for url in ("https://news.example.com/a", "http://10.0.0.1:8080/x"):
+        codec.check_request_dict(codec.loads(entry(spider, url=url)), spider, allowed)
+    for url in ("https://example.com.evil.org/", "https://evilexample.com/", "https://10.0.0.2/"):
+        with pytest.raises(ForeignEntry, match="foreign_url"):
+            codec.check_request_dict(codec.loads(entry(spider, url=url)), spider, allowed)
+
+
+def test_worker_hosts_are_the_source_settings_hosts_and_the_replay():
+    from scrapy.settings import Settings
+
+    from crawler.distributed.hosts import source_hosts
+
+    settings = Settings({"FINEWS_TEXT_API_URL": "http://api.news.example.com/t?id={code}",
+                         "FINEWS_MARKET_LIST_URL": "http://43.240.125.15:1818/x", "FINEWS_REPLAY_URL": "http://127.0.0.1:9",
+                         "FINEWS_REDIS_URL": "redis://redis.internal:6379/0", "FINEWS_ALERT_WEBHOOK": "https://hooks.x/y"})
+    assert source_hosts(settings) == [".news.example.com", "127.0.0.1", "43.240.125.15", "api.news.example.com"]

@@ -1,0 +1,93 @@
+"""``scrapy worker``: fetch and parse for a distributed run, never write the archive.
+
+Needs ``FINEWS_REDIS_URL`` (the coordinator's Redis). Waits for the open run
+(``scrapy crawlall --workers N`` opens it), crawls its feeds from the shared queues and
+sends the items to the coordinator, and exits when the run's queues are done. With
+``--forever`` it then waits for the next run, each run in a fresh process (Scrapy's
+reactor starts once per process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import uuid
+import warnings
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import ScrapyDeprecationWarning, UsageError
+
+from crawler.distributed import keys
+from crawler.distributed.connection import RedisUnavailable, check_redis
+from crawler.distributed.modes import worker_settings
+from crawler.distributed.runs import SHARED_SETTINGS, wait_for_run
+from crawler.run.arguments import ArgumentError, check_settings, fail_unavailable, fail_usage
+from crawler.run.quietlog import dumps_once
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+
+    def syntax(self) -> str:
+        return "[--forever]"
+
+    def short_desc(self) -> str:
+        return "Fetch and parse for the open distributed run (FINEWS_REDIS_URL); never writes the archive"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("--forever", action="store_true",
+                            help="after a run, wait for the next one instead of exiting")
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        try:
+            super().process_options(args, opts)
+            check_settings(self.settings)
+        except (UsageError, ArgumentError) as exc:
+            fail_usage("worker", str(exc))
+        if args:
+            fail_usage("worker", "worker takes no arguments; the coordinator names the feeds")
+        if not self.settings.get("FINEWS_REDIS_URL"):
+            fail_usage("worker", "FINEWS_REDIS_URL is not set: a worker needs its coordinator's Redis "
+                                 "(-s FINEWS_REDIS_URL=redis://…)")
+        try:  # before the crawler process logs its start-up: one line
+            self.client = check_redis(self.settings.get("FINEWS_REDIS_URL"))
+        except RedisUnavailable as exc:
+            fail_unavailable("worker", str(exc))
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        client = self.client
+        prefix = keys.prefix_of(self.settings)
+        if opts.forever:
+            self.serve_forever(client, prefix)
+        else:
+            self.work(client, prefix)
+
+    def serve_forever(self, client, prefix: str) -> None:
+        """One child ``scrapy worker`` per run, for ever."""
+        # Scrapy has taken the command name out of sys.argv; the options are left.
+        options = [a for a in sys.argv[1:] if a not in ("worker", "--forever")]
+        done = ""
+        while True:
+            run = wait_for_run(client, prefix, not_id=done)
+            subprocess.run([sys.executable, "-m", "scrapy", "worker", *options], env=os.environ)
+            done = run.id
+
+    def work(self, client, prefix: str) -> None:
+        """Join the open run (waiting for one), crawl its feeds until their queues are done."""
+        assert self.crawler_process is not None
+        run = wait_for_run(client, prefix)
+        client.close()
+        for name, value in run.settings.items():
+            if name in SHARED_SETTINGS:
+                self.settings.set(name, value, priority="cmdline")
+        worker_id = f"{os.uname().nodename}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self.settings.setdict(worker_settings(self.settings, run.id, worker_id), priority="cmdline")
+        # scrapy-redis still passes spider= to the stats collector.
+        warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module="scrapy_redis")
+        dumps_once()
+        for name in run.feeds:
+            self.crawler_process.crawl(name, **run.spargs)
+        self.crawler_process.start()

@@ -1,0 +1,71 @@
+"""A feed's stand-in in the coordinator: its items come from the workers, not the web.
+
+One collector crawler per distributed feed, named as the feed, so its stats, summary row,
+health monitors, history and exit code are what ``crawlall`` has always made of them. Its
+``start()`` drains the feed's inbox (crawler.distributed.messages) into the usual
+``ITEM_PIPELINES`` and ArchiveState, and ends once the feed's queue has no pending and no
+leased entry, no worker is still on the feed, and the inbox is empty.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import redis
+import scrapy
+
+from crawler.archive.items import Article
+from crawler.distributed import codec, keys, messages
+from crawler.distributed.connection import redis_client
+from crawler.run.extensions import ArchiveState
+
+POLL_SECONDS = 0.05
+
+
+class Collector(scrapy.Spider):
+    """Subclassed per feed by ``collector_for`` (``name`` = the feed, ``run_id`` = the run)."""
+
+    run_id = ""
+
+    async def start(self) -> AsyncIterator[Article]:
+        prefix = keys.prefix_of(self.settings)
+        client = redis_client(self.settings.get("FINEWS_REDIS_URL"))
+        inbox = keys.inbox_key(prefix, self.name)
+        state = self.crawler.get_extension(ArchiveState)
+        try:
+            while True:
+                try:
+                    message = messages.receive(client, inbox)
+                except codec.ForeignEntry as foreign:
+                    self.crawler.stats.inc_value(f"finews/queue/dropped/inbox_{foreign.reason}")
+                    self.logger.warning("dropped a message of %s, not one of ours (%s)", inbox, foreign)
+                    continue
+                if message is None:
+                    if self.feed_done(client, prefix) and not client.llen(inbox):
+                        return
+                    await asyncio.sleep(POLL_SECONDS)
+                elif message["kind"] == messages.ITEM:
+                    yield message["article"]
+                elif message["kind"] == messages.DROPPED:
+                    state.dropped(message["id"], message["row_sig"], message["reason"])
+                elif message["kind"] == messages.ADOPT:
+                    state.index.adopt_row(message["id"], message["row_sig"])
+                else:
+                    for key, value in message["values"].items():
+                        self.crawler.stats.inc_value(key, value)
+        finally:
+            client.close()
+
+    def feed_done(self, client: redis.Redis, prefix: str) -> bool:
+        """No entry pending or leased, and no worker still on the feed (a killed one's key expires)."""
+        queue = keys.queue_key(prefix, self.name)
+        with client.pipeline(transaction=False) as pipe:
+            pending, leased = pipe.zcard(f"{queue}:pending").zcard(f"{queue}:leases").execute()
+        if pending or leased:
+            return False
+        return next(client.scan_iter(match=keys.active_key(prefix, self.run_id, self.name), count=1000), None) is None
+
+
+def collector_for(feed: str, run_id: str) -> type[Collector]:
+    return type(f"{feed.title()}Collector", (Collector,), {"name": feed, "run_id": run_id})

@@ -1,0 +1,40 @@
+"""The Redis keys of a distributed run (docs/scale-out.md, "Redis keys"), named in one place
+so coordinator and workers cannot disagree on them."""
+
+from __future__ import annotations
+
+from scrapy.settings import BaseSettings
+
+
+def prefix_of(settings: BaseSettings) -> str:
+    return settings.get("FINEWS_REDIS_PREFIX", "finews") or "finews"
+
+
+def run_key(prefix: str) -> str:
+    """The open run (JSON); absent between runs."""
+    return f"{prefix}:run"
+
+
+def queue_key(prefix: str, spider: str = "%(spider)s") -> str:
+    """A feed's LeasedQueue (scrapy-redis' SCHEDULER_QUEUE_KEY when ``spider`` is left as is)."""
+    return f"{prefix}:q:{spider}"
+
+
+def dupefilter_key(prefix: str, run_id: str, spider: str = "%(spider)s") -> str:
+    """A feed's request fingerprints of one run: deleted with the run, so bounded."""
+    return f"{prefix}:df:{run_id}:{spider}"
+
+
+def known_key(prefix: str) -> str:
+    """The archive index mirror: article id → entry and drop (crawler.distributed.known)."""
+    return f"{prefix}:known"
+
+
+def inbox_key(prefix: str, feed: str) -> str:
+    """A feed's finished items and messages, worker → coordinator (crawler.distributed.messages)."""
+    return f"{prefix}:items:{feed}"
+
+
+def active_key(prefix: str, run_id: str, feed: str, worker: str = "*") -> str:
+    """A worker still crawling ``feed`` in this run (expires unless renewed: a killed worker's goes)."""
+    return f"{prefix}:active:{run_id}:{feed}:{worker}"

@@ -1,0 +1,88 @@
+"""A worker's ArchiveState: the same verdict, from the Redis mirror instead of the archive.
+
+A worker never opens the archive (the coordinator is its only writer). The fetch verdict
+reads ``{prefix}:known`` (crawler.distributed.known); what ArchiveState would write (drop
+memory, an adopted row signature) goes to the coordinator as a message, and so do the
+spider's ``finews/`` stats (what changed since the last heartbeat, and at close), for the
+run's summary: a killed worker loses at most one heartbeat's worth. While its spider runs
+the worker keeps an expiring "active" key, so the coordinator waits for its last messages
+(and stops waiting for a killed worker once the key expires).
+"""
+
+from __future__ import annotations
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from twisted.internet import task
+
+from crawler.archive.index import ArchiveIndex
+from crawler.archive.items import Article
+from crawler.distributed import keys, messages
+from crawler.distributed.connection import redis_client
+from crawler.distributed.known import KnownMirror
+from crawler.run.extensions import ArchiveState
+from crawler.run.freshness import Policy, Verdict, verdict
+
+# The active key lives this long unless renewed every HEARTBEAT seconds.
+ACTIVE_TTL = 15
+HEARTBEAT = 3.0
+
+
+class MirroredArchiveState(ArchiveState):
+    """``EXTENSIONS`` entry of a worker in place of ArchiveState (spiders find it by that class)."""
+
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        s = crawler.settings
+        prefix = keys.prefix_of(s)
+        self.client = redis_client(s.get("FINEWS_REDIS_URL"))
+        self.mirror = KnownMirror(self.client, keys.known_key(prefix))
+        self.feed = crawler.spidercls.name
+        self.inbox = keys.inbox_key(prefix, self.feed)
+        self.active = keys.active_key(prefix, s.get("FINEWS_RUN_ID"), self.feed, s.get("FINEWS_WORKER_ID"))
+        self._sent: dict[str, int] = {}
+        self._heartbeat = task.LoopingCall(self.heartbeat)
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+
+    @property
+    def index(self) -> ArchiveIndex:
+        raise RuntimeError("a worker never opens the archive: ask the mirror")
+
+    def verdict(self, item: Article, refresh: bool = False) -> Verdict:
+        entry, drop = self.mirror.lookup(item.id)
+        policy = Policy(self.now, refresh, self.recheck_hours, self.recheck_minutes, self.drop_retry_hours)
+        found = verdict(entry, item, policy, drop)
+        if entry is not None and not entry.row_sig and not found.fetch:
+            messages.send(self.client, self.inbox, {"kind": messages.ADOPT, "id": item.id, "row_sig": item.row_sig})
+        side = "fetch" if found.fetch else "skipped"
+        self.crawler.stats.inc_value(f"finews/{side}/{found.reason}")
+        return found
+
+    def dropped(self, item_id: str, row_sig: str, reason: str) -> None:
+        if item_id and row_sig:
+            messages.send(self.client, self.inbox,
+                          {"kind": messages.DROPPED, "id": item_id, "row_sig": row_sig, "reason": reason})
+
+    def spider_opened(self, spider) -> None:
+        self._heartbeat.start(HEARTBEAT, now=True)
+
+    def heartbeat(self) -> None:
+        self.client.set(self.active, "1", ex=ACTIVE_TTL)
+        self.send_stats()
+
+    def send_stats(self) -> None:
+        """The ``finews/`` counts that changed since last sent, as a stats message."""
+        stats = self.crawler.stats.get_stats()
+        values = {k: v for k, v in stats.items() if k.startswith("finews/") and type(v) is int}
+        delta = {k: v - self._sent.get(k, 0) for k, v in values.items() if v != self._sent.get(k, 0)}
+        if delta:
+            messages.send(self.client, self.inbox, {"kind": messages.STATS, "values": delta})
+            self._sent = values
+
+    def spider_closed(self, spider, reason: str) -> None:
+        """Send the last stats, then leave the run: no retention, no index here."""
+        if self._heartbeat.running:
+            self._heartbeat.stop()
+        self.send_stats()
+        self.client.delete(self.active)
+        self.client.close()

@@ -1,0 +1,173 @@
+"""A distributed run end to end: ``crawlall --workers N`` with real workers and a real
+redis-server writes the same site as one process; and its start-up failures."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+
+from crawler.distributed.connection import redis_client
+from tests.support import ROOT, run_crawlall, tree_state
+
+NOW = "2026-11-25T08:00:00"
+
+
+def site(root) -> dict[str, bytes]:
+    """File names and bytes of the published tree (not the crawler's own ``.finews/``)."""
+    return {p: data for p, (data, _) in tree_state(root).items() if not p.startswith(".finews") and data is not None}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_three_workers_write_the_site_one_process_writes(redis_server, tmp_path):
+    one, dist = tmp_path / "one", tmp_path / "dist"
+    single = run_crawlall(None, one, settings={"FINEWS_NOW": NOW})
+    coordinated = run_crawlall(None, dist, settings={"FINEWS_NOW": NOW, "FINEWS_REDIS_URL": redis_server.url},
+                               options=("--workers", "3"), timeout=240)
+    written = site(one)
+    assert len([p for p in written if p.startswith("_posts/")]) > 200
+    assert site(dist) == written
+    table = coordinated.stdout.split("\n", 1)[1]
+    assert table.split("fetched in")[0] == single.stdout.split("\n", 1)[1].split("fetched in")[0]
+    client = redis_client(redis_server.url)
+    for feed in ("emnews", "media", "market"):
+        assert client.zcard(f"finews:q:{feed}:pending") == client.zcard(f"finews:q:{feed}:leases") == 0
+        assert client.hlen(f"finews:q:{feed}:entries") == 0
+    assert not client.exists("finews:run")
+
+
+def test_redis_absent_at_start_is_one_line_and_exit_1(tmp_path):
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    proc = run_crawlall(None, tmp_path, settings={"FINEWS_NOW": NOW, "FINEWS_REDIS_URL": url},
+                        options=("--workers", "2"), check=False)
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert lines == [f"finews crawlall: cannot reach Redis at {url}: Connection refused; not starting"]
+    assert list(tmp_path.iterdir()) == []  # archive untouched: not even the run lock
+
+
+def test_workers_without_redis_url_is_a_usage_error(tmp_path):
+    proc = run_crawlall(None, tmp_path, options=("--workers", "2"), check=False)
+    assert proc.returncode == 2
+    assert "--workers needs FINEWS_REDIS_URL" in proc.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_worker_needs_a_reachable_redis(tmp_path):
+    worker = [sys.executable, "-m", "scrapy", "worker"]
+    missing = subprocess.run(worker, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 2 and "FINEWS_REDIS_URL is not set" in missing.stderr
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    absent = subprocess.run([*worker, "-s", f"FINEWS_REDIS_URL={url}"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=60)
+    assert absent.returncode == 1
+    assert absent.stderr.strip().splitlines() == [f"finews worker: cannot reach Redis at {url}: Connection refused"]
+
+
+def test_a_worker_killed_halfway_costs_nothing(redis_server, tmp_path):
+    """SIGKILL one of 3 workers mid-run: its leases come back (FINEWS_LEASE_SECONDS) and are
+    done by the others; every article is archived once, and no lease is left."""
+    import os
+    import signal
+    import time
+
+    from tests.support import LOOPBACK
+
+    one, dist = tmp_path / "one", tmp_path / "dist"
+    run_crawlall(None, one, settings={"FINEWS_NOW": NOW})
+    shared = [*LOOPBACK, "-s", f"FINEWS_NOW={NOW}", "-s", f"FINEWS_REDIS_URL={redis_server.url}",
+              "-s", "FINEWS_LEASE_SECONDS=3", "-s", "FINEWS_HOST_INTERVAL=0.03"]
+    scrapy = [sys.executable, "-m", "scrapy"]
+    coordinator = subprocess.Popen([*scrapy, "crawlall", "--replay", "--workers", "0", *shared,
+                                    "-s", f"FINEWS_OUTPUT_DIR={dist}"], cwd=ROOT, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+    workers = [subprocess.Popen([*scrapy, "worker", *shared], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL) for _ in range(3)]
+    client = redis_client(redis_server.url)
+    deadline = time.monotonic() + 120
+    while len(list((dist / "_posts").glob("*.md"))) < 60 if (dist / "_posts").is_dir() else True:
+        assert time.monotonic() < deadline and coordinator.poll() is None
+        time.sleep(0.05)
+    assert workers[0].poll() is None  # still working: killed halfway, not after its part
+    os.kill(workers[0].pid, signal.SIGKILL)
+    out, err = coordinator.communicate(timeout=180)
+    assert [w.wait(timeout=60) for w in workers] == [-signal.SIGKILL, 0, 0]
+    print(out)
+    assert coordinator.returncode in (0, 3), err[-3000:]
+    assert site(dist) == site(one)
+    table = out.split("fetched in")[0]
+    assert " updated" in table and all(line.split()[4] == "0" for line in table.splitlines()[2:] if line.strip())
+    for feed in ("emnews", "media", "market"):
+        assert client.zcard(f"finews:q:{feed}:leases") == client.zcard(f"finews:q:{feed}:pending") == 0
+
+
+class Armed:
+    """Unpickling this creates the file ``path``: proof that a payload ran."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return open, (str(self.path), "w")
+
+
+def test_hostile_queue_entries_are_dropped_counted_and_never_run(redis_server, tmp_path):
+    import pickle
+    import time
+
+    import scrapy
+
+    from crawler.distributed import codec
+    from tests.support import LOOPBACK
+
+    marker = tmp_path / "ran"
+    shared = [*LOOPBACK, "-s", f"FINEWS_NOW={NOW}", "-s", f"FINEWS_REDIS_URL={redis_server.url}",
+              "-s", "FINEWS_FEEDS=emnews"]
+    scrapy_cmd = [sys.executable, "-m", "scrapy"]
+    coordinator = subprocess.Popen([*scrapy_cmd, "crawlall", "--replay", "--workers", "0", *shared,
+                                    "-s", f"FINEWS_OUTPUT_DIR={tmp_path / 'site'}"], cwd=ROOT,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    client = redis_client(redis_server.url)
+    deadline = time.monotonic() + 60
+    while not client.exists("finews:run"):
+        assert time.monotonic() < deadline and coordinator.poll() is None, coordinator.communicate()
+        time.sleep(0.05)
+    foreign = codec.dumps(scrapy.Request("https://evil.example.org/steal").to_dict())
+    hostile = {"h1": pickle.dumps({"url": "https://example.com/", "x": Armed(marker)}),
+               "h2": b"\x00\xffgarbage{", "h3": foreign}
+    client.hset("finews:q:emnews:entries", mapping=hostile)
+    client.zadd("finews:q:emnews:pending", {entry: -1e15 for entry in hostile})
+    worker = subprocess.run([*scrapy_cmd, "worker", *shared], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    out, err = coordinator.communicate(timeout=120)
+    assert worker.returncode == 0 and coordinator.returncode == 0, err[-3000:]
+    assert "foreign queue entries dropped in emnews: foreign_url=1, not_json=2" in out
+    assert not marker.exists()
+    assert "evil.example.org" not in worker.stderr.replace("host 'evil.example.org'", "")
+    assert client.hlen("finews:q:emnews:entries") == 0
+    assert client.hgetall("finews:q:emnews:dropped") == {b"foreign_url": b"1", b"not_json": b"2"}
+
+
+def test_a_forever_worker_serves_run_after_run_and_a_rerun_costs_lists_only(redis_server, tmp_path):
+    from tests.support import LOOPBACK
+    from tests.commands.test_replay_demo import feed_table
+
+    settings = {"FINEWS_NOW": NOW, "FINEWS_REDIS_URL": redis_server.url}
+    worker = subprocess.Popen([sys.executable, "-m", "scrapy", "worker", "--forever", *LOOPBACK,
+                               "-s", f"FINEWS_NOW={NOW}", "-s", f"FINEWS_REDIS_URL={redis_server.url}"],
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        first = run_crawlall(None, tmp_path, settings=settings, options=("--workers", "0"), timeout=120)
+        again = run_crawlall(None, tmp_path, settings=settings, options=("--workers", "0"), timeout=120)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert feed_table(first.stdout)["emnews"]["new"] == 120
+    table = feed_table(again.stdout)
+    assert all(row["fetched"] == 0 and row["new"] == 0 for row in table.values()), again.stdout
+    assert table["emnews"]["skipped"] == 120
+    assert "archive unchanged" in again.stdout
