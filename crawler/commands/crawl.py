@@ -23,7 +23,7 @@ from scrapy.spiderloader import get_spider_loader
 # Imported here, not by Scrapy deep inside the crawl: Scrapy's TLS module builds deprecated
 # aliases with inspect.stack(), which reads the source of every frame on the stack (~0.3 s
 # of CPU at the crawl's depth, a fraction of it here).
-import crawler.net.hostgate  # noqa: F401
+from crawler.net import hostgate  # noqa: F401
 from crawler.run.arguments import ArgumentError, check_settings, check_spider, fail_usage
 from crawler.archive.dates import run_now
 from crawler.run.health import close_run

@@ -27,7 +27,7 @@ from scrapy.utils.conf import arglist_to_dict
 # Imported here, not by Scrapy deep inside the crawl: Scrapy's TLS module builds deprecated
 # aliases with inspect.stack(), which reads the source of every frame on the stack (~0.3 s
 # of CPU at the crawl's depth, a fraction of it here).
-import crawler.net.hostgate  # noqa: F401
+from crawler.net import hostgate  # noqa: F401
 from crawler.distributed.collector import collector_for
 from crawler.distributed.connection import RedisUnavailable, check_redis
 from crawler.distributed.coordinator import LOCAL_FEEDS, Coordinator

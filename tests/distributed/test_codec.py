@@ -13,6 +13,7 @@ from scrapy.utils.request import request_from_dict
 
 from crawler.distributed import codec
 from crawler.distributed.codec import ForeignEntry, UnencodableRequest
+from tests.distributed.armed import armed_pickle
 
 
 class TinySpider(scrapy.Spider):
@@ -24,15 +25,6 @@ class TinySpider(scrapy.Spider):
     def on_error(self, failure):
         pass
 
-
-class Armed:
-    """Unpickling this creates the file ``path``: proof that a payload ran."""
-
-    def __init__(self, path):
-        self.path = path
-
-    def __reduce__(self):
-        return open, (str(self.path), "w")
 
 
 def sample_request(spider: scrapy.Spider, **overrides) -> scrapy.Request:
@@ -87,8 +79,8 @@ def test_dumps_refuses_request_subclasses():
 
 
 @pytest.mark.parametrize(("make", "reason"), [
-    (lambda spider, marker: pickle.dumps({"url": "https://example.com/", "x": Armed(marker)}), "not_json"),
-    (lambda spider, marker: pickle.dumps({"url": "https://example.com/", "x": Armed(marker)}, protocol=0),
+    (lambda spider, marker: armed_pickle(marker), "not_json"),
+    (lambda spider, marker: armed_pickle(marker, protocol=0),
      "not_json"),
     (lambda spider, marker: b"\x00\xff\x13garbage\x80", "not_json"),
     (lambda spider, marker: b"", "not_json"),

@@ -7,7 +7,6 @@ import asyncio
 import json
 import logging
 import os
-import pickle
 import subprocess
 import sys
 import time
@@ -24,6 +23,7 @@ from crawler.distributed.ack import LeaseAckMiddleware
 from crawler.distributed.connection import redis_client
 from crawler.distributed.queue import LEASE_META, LeasedQueue
 from tests.support import ROOT, crawl_stats
+from tests.distributed.armed import armed_pickle
 
 KEY = "t:q:tiny"
 
@@ -35,13 +35,6 @@ class TinySpider(scrapy.Spider):
     def parse_item(self, response):
         pass
 
-
-class Armed:
-    def __init__(self, path):
-        self.path = path
-
-    def __reduce__(self):
-        return open, (str(self.path), "w")
 
 
 @pytest.fixture
@@ -129,7 +122,7 @@ def test_hostile_entries_are_dropped_counted_and_never_run(client, tmp_path, cap
     spider = queue.spider
     good = json.loads(codec.dumps(request("x", callback=spider.parse_item).to_dict(spider=spider)))
     hostile = {
-        "pickled": pickle.dumps({"url": "https://example.com/", "x": Armed(marker)}),
+        "pickled": armed_pickle(marker),
         "garbage": b"\x00\xff\x13garbage",
         "foreign": json.dumps({**good, "url": "https://evil.example.org/"}).encode(),
         "dotted": json.dumps({**good, "callback": "os.system"}).encode(),

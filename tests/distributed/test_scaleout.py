@@ -9,6 +9,7 @@ import sys
 
 from crawler.distributed.connection import redis_client
 from tests.support import ROOT, run_crawlall, tree_state
+from tests.distributed.armed import armed_pickle
 
 NOW = "2026-11-25T08:00:00"
 
@@ -106,18 +107,7 @@ def test_a_worker_killed_halfway_costs_nothing(redis_server, tmp_path):
         assert client.zcard(f"finews:q:{feed}:leases") == client.zcard(f"finews:q:{feed}:pending") == 0
 
 
-class Armed:
-    """Unpickling this creates the file ``path``: proof that a payload ran."""
-
-    def __init__(self, path):
-        self.path = path
-
-    def __reduce__(self):
-        return open, (str(self.path), "w")
-
-
 def test_hostile_queue_entries_are_dropped_counted_and_never_run(redis_server, tmp_path):
-    import pickle
     import time
 
     import scrapy
@@ -138,7 +128,7 @@ def test_hostile_queue_entries_are_dropped_counted_and_never_run(redis_server, t
         assert time.monotonic() < deadline and coordinator.poll() is None, coordinator.communicate()
         time.sleep(0.05)
     foreign = codec.dumps(scrapy.Request("https://evil.example.org/steal").to_dict())
-    hostile = {"h1": pickle.dumps({"url": "https://example.com/", "x": Armed(marker)}),
+    hostile = {"h1": armed_pickle(marker),
                "h2": b"\x00\xffgarbage{", "h3": foreign}
     client.hset("finews:q:emnews:entries", mapping=hostile)
     client.zadd("finews:q:emnews:pending", {entry: -1e15 for entry in hostile})
