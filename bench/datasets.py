@@ -6,7 +6,8 @@ newer articles at the head of every list: what a later run sees when K articles 
 robots.txt and an RSS feed (crawler.replay.sites.many_sites), the article pages of common
 CMS markup, or with ``--pages DIR`` the ``DIR/*.html`` pages (real ones) cycled.
 ``--feeds emnews,media,market`` writes N articles of each feed named and nothing else (the
-backfill-at-the-bound rows: one feed alone, or the three together).
+backfill-at-the-bound rows: one feed alone, or the three together). ``--spread H`` writes N
+rolling-news articles whose pages are spread over H article hosts (the scale-out rows).
 """
 
 from __future__ import annotations
@@ -59,6 +60,22 @@ def feeds(articles: int, names: list[str], seed: int = 6) -> dict[str, Any]:
     return data
 
 
+def spread(articles: int, hosts: int) -> dict[str, Any]:
+    """``articles`` rolling-news rows, row i's page on host ``news{i % hosts + 1}.eastmoney.com``
+    (a host under the feed's own domain, so a worker's queue accepts it)."""
+    data = feeds(articles, ["emnews"])
+    pages = data["pages"]
+    moved = {}
+    for i, row in enumerate(data["kuaixun"]):
+        old = row["url_w"].split("://", 1)[1]
+        new = f"news{i % hosts + 1:02d}.eastmoney.com/{old.split('/', 1)[1]}"
+        row["url_w"] = row["url_unique"] = f"http://{new}"
+        if old in pages:
+            moved[new] = pages.pop(old)
+    data["pages"] = {**pages, **moved}
+    return data
+
+
 def generic(articles: int, hosts: int, pages: Path | None = None) -> dict[str, Any]:
     """``articles`` articles over ``hosts`` generic hosts (``articles // hosts`` each), dated on
     BASE_TIME's day."""
@@ -74,7 +91,11 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=0, help="generic sources on this many hosts")
     parser.add_argument("--pages", type=Path, help="with --hosts: article pages, DIR/*.html cycled")
     parser.add_argument("--feeds", default="", help="N articles of each of these feeds (comma list)")
+    parser.add_argument("--spread", type=int, default=0, help="N rolling-news articles over this many hosts")
     args = parser.parse_args()
+    if args.spread:
+        write_json(args.file, spread(args.articles, args.spread))
+        return
     if args.feeds:
         write_json(args.file, feeds(args.articles, [f.strip() for f in args.feeds.split(",") if f.strip()]))
         return

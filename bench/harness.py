@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -112,9 +113,11 @@ def run_measured(cmd: list[str], timeout: float = 600) -> Measured:
                     proc.returncode, text)
 
 
-def crawlall(replay_url: str, output: Path, profile: str, *settings: str) -> Measured:
-    """``scrapy crawlall`` against the replay under a FINEWS_PROFILE; fails loudly."""
-    cmd = [PYTHON, "-m", "scrapy", "crawlall", "-s", f"FINEWS_PROFILE={profile}",
+def crawlall(replay_url: str, output: Path, profile: str, *settings: str,
+             options: tuple[str, ...] = ()) -> Measured:
+    """``scrapy crawlall`` against the replay under a FINEWS_PROFILE; fails loudly.
+    ``options``: more of its command line (``--workers 4``)."""
+    cmd = [PYTHON, "-m", "scrapy", "crawlall", *options, "-s", f"FINEWS_PROFILE={profile}",
            "-s", f"FINEWS_REPLAY_URL={replay_url}", "-s", f"FINEWS_OUTPUT_DIR={output}"]
     for setting in settings:
         cmd += ["-s", setting]
@@ -132,3 +135,37 @@ def crawl_seconds(run: Measured) -> float:
     if not m:
         raise RuntimeError(f"no crawl time in crawlall's output:\n{run.output[-2000:]}")
     return float(m.group(1))
+
+
+class RedisProcess:
+    """Debian's ``redis-server`` on a free loopback port, no persistence, its files in ``folder``."""
+
+    def __init__(self, folder: Path):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder),
+             "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    return
+            except OSError:
+                if time.monotonic() > deadline or self.proc.poll() is not None:
+                    self.stop()
+                    raise RuntimeError(f"redis-server did not start on port {port}") from None
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+    def __enter__(self) -> "RedisProcess":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+

@@ -23,6 +23,7 @@ from bench.harness import (  # noqa: E402
 )
 from bench.backfill_rows import backfill_rows  # noqa: E402
 from bench.generic_rows import generic_rows  # noqa: E402
+from bench.scaleout_rows import scaleout_rows  # noqa: E402
 from bench.sequential import run_sequential  # noqa: E402
 from crawler.net.profiles import PROFILES  # noqa: E402
 from crawler.replay.dataset import BASE_TIME  # noqa: E402
@@ -195,6 +196,7 @@ def main() -> int:
         rows += cpu_rss_reruns(setup, sizes.cpu, sizes.rss)
         rows += backfill_rows(setup, args.quick)
         rows += generic_rows(setup, args.quick)
+        rows += scaleout_rows(setup, args.quick)
     print(f"finews benchmark ({'quick' if args.quick else 'full'}): {os.cpu_count()} CPUs, "
           f"load {load:.1f} -> {os.getloadavg()[0]:.1f}, {time.monotonic() - started:.0f} s, "
           f"work in {args.workdir or disk}")

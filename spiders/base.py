@@ -200,12 +200,17 @@ class FeedSpider(scrapy.Spider):
         return self.settings.getint("FINEWS_MAX_PENDING")
 
     def pending_requests(self) -> int:
-        """Requests of this crawl not answered yet: queued in the scheduler or in the downloader."""
+        """Requests this process holds in memory, not answered yet: queued in its scheduler or
+        in its downloader. A worker of a distributed run (FINEWS_RUN_ID) queues in Redis, every
+        worker's requests together and none in its memory: only its downloader counts there
+        (docs/scale-out.md, "Pending requests")."""
         engine = self.crawler.engine
-        try:
-            queued = len(engine.scheduler)
-        except TypeError:  # a scheduler that cannot count its queue
-            queued = 0
+        queued = 0
+        if not self.settings.get("FINEWS_RUN_ID"):
+            try:
+                queued = len(engine.scheduler)
+            except TypeError:  # a scheduler that cannot count its queue
+                pass
         return queued + len(engine.downloader.active)
 
     def next_page(self, request: scrapy.Request, bodies: int) -> Iterator[scrapy.Request]:

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
+from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.conf import arglist_to_dict
@@ -29,12 +31,12 @@ from scrapy.utils.conf import arglist_to_dict
 # of CPU at the crawl's depth, a fraction of it here).
 from crawler.net import hostgate  # noqa: F401
 from crawler.distributed.collector import collector_for
-from crawler.distributed.connection import RedisUnavailable, check_redis
+from crawler.distributed.connection import RedisUnavailable, check_redis, mask_url
 from crawler.distributed.coordinator import LOCAL_FEEDS, Coordinator
 from crawler.run.arguments import ArgumentError, check_settings, check_spider, fail_unavailable, fail_usage
 from crawler.archive.dates import run_now
 from crawler.archive.items import SYNDICATION
-from crawler.run.health import close_run
+from crawler.run.health import EXIT_BROKEN, close_run
 from crawler.run.monitors import judge_unclosed
 from crawler.run.quietlog import dumps_once
 from crawler.replay.server import ReplayServer, load_dataset
@@ -157,12 +159,19 @@ class Command(ScrapyCommand):
             coordinator.start_workers(self.workers)
             crawls = [(collector_for(name, run.id), {}) for name in run.feeds]
             crawls += [(name, self.spargs) for name in self.feeds if name in LOCAL_FEEDS]
-            self.crawl_feeds(root, crawls)
+            crawlers = self.crawl_feeds(root, crawls)
         finally:
             coordinator.close()
+        lost = next((c.spider.lost for c in crawlers if getattr(c.spider, "lost", "")), "")
+        if lost:  # the collectors stopped after their last whole post; the index holds what was written
+            self.exitcode = EXIT_BROKEN
+            print(f"finews crawlall: lost Redis at {mask_url(self.settings.get('FINEWS_REDIS_URL'))} mid-run: "
+                  f"{lost}; stopped after the last whole post, run again to complete the archive",
+                  file=sys.stderr, flush=True)
 
-    def crawl_feeds(self, root: str, crawls: list[tuple[str | type, dict[str, str]]]) -> None:
-        """Run each spider (a name or class) with its arguments, then summarize and record the run."""
+    def crawl_feeds(self, root: str, crawls: list[tuple[str | type, dict[str, str]]]) -> list[Crawler]:
+        """Run each spider (a name or class) with its arguments, then summarize and record the
+        run; returns the crawlers."""
         assert self.crawler_process is not None
         dumps_once()
         started = time.monotonic()
@@ -192,3 +201,4 @@ class Command(ScrapyCommand):
             print(f"archive unchanged: {root}/{LAST_RUN} left as it was")
         for s in failing:
             print(f"FAILED: {s['feed']}: {'; '.join(s['reasons'])}")
+        return crawlers

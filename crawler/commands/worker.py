@@ -4,7 +4,8 @@ Needs ``FINEWS_REDIS_URL`` (the coordinator's Redis). Waits for the open run
 (``scrapy crawlall --workers N`` opens it), crawls its feeds from the shared queues and
 sends the items to the coordinator, and exits when the run's queues are done. With
 ``--forever`` it then waits for the next run, each run in a fresh process (Scrapy's
-reactor starts once per process).
+reactor starts once per process). Redis lost mid-run: one line and exit 1, its unfinished
+leases left in the queue; ``--forever`` waits for Redis to come back.
 """
 
 from __future__ import annotations
@@ -13,18 +14,26 @@ import argparse
 import os
 import subprocess
 import sys
+import time
 import uuid
 import warnings
+
+import redis
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import ScrapyDeprecationWarning, UsageError
 
 from crawler.distributed import keys
-from crawler.distributed.connection import RedisUnavailable, check_redis
+from crawler.distributed.connection import RedisUnavailable, check_redis, error_text, mask_url
+from crawler.distributed.mirrorstate import REDIS_LOST, lost_line
 from crawler.distributed.modes import worker_settings
 from crawler.distributed.runs import SHARED_SETTINGS, wait_for_run
 from crawler.run.arguments import ArgumentError, check_settings, fail_unavailable, fail_usage
 from crawler.run.quietlog import dumps_once
+
+
+# How often a ``--forever`` worker that lost Redis tries it again.
+RETRY_SECONDS = 2.0
 
 
 class Command(ScrapyCommand):
@@ -69,16 +78,29 @@ class Command(ScrapyCommand):
         """One child ``scrapy worker`` per run, for ever."""
         # Scrapy has taken the command name out of sys.argv; the options are left.
         options = [a for a in sys.argv[1:] if a not in ("worker", "--forever")]
-        done = ""
+        done, lost = "", False
         while True:
-            run = wait_for_run(client, prefix, not_id=done)
+            try:
+                run = wait_for_run(client, prefix, not_id=done)
+            except (redis.RedisError, OSError) as error:
+                if not lost:
+                    self.say(f"{self.unreachable(error)}; waiting for it")
+                lost = True
+                time.sleep(RETRY_SECONDS)
+                continue
+            lost = False
             subprocess.run([sys.executable, "-m", "scrapy", "worker", *options], env=os.environ)
             done = run.id
 
     def work(self, client, prefix: str) -> None:
         """Join the open run (waiting for one), crawl its feeds until their queues are done."""
         assert self.crawler_process is not None
-        run = wait_for_run(client, prefix)
+        try:
+            run = wait_for_run(client, prefix)
+        except (redis.RedisError, OSError) as error:
+            self.say(self.unreachable(error))
+            self.exitcode = 1
+            return
         client.close()
         for name, value in run.settings.items():
             if name in SHARED_SETTINGS:
@@ -88,6 +110,18 @@ class Command(ScrapyCommand):
         # scrapy-redis still passes spider= to the stats collector.
         warnings.filterwarnings("ignore", category=ScrapyDeprecationWarning, module="scrapy_redis")
         dumps_once()
-        for name in run.feeds:
-            self.crawler_process.crawl(name, **run.spargs)
+        crawlers = [self.crawler_process.create_crawler(name) for name in run.feeds]
+        for crawler in crawlers:
+            self.crawler_process.crawl(crawler, **run.spargs)
         self.crawler_process.start()
+        if any(c.stats and c.stats.get_value("finish_reason") == REDIS_LOST for c in crawlers):
+            print(lost_line(self.settings.get("FINEWS_REDIS_URL")), file=sys.stderr, flush=True)
+            self.exitcode = 1
+
+    def unreachable(self, error: Exception) -> str:
+        url = self.settings.get("FINEWS_REDIS_URL")
+        return f"lost Redis at {mask_url(url)}: {error_text(error, url)}"
+
+    @staticmethod
+    def say(line: str) -> None:
+        print(f"finews worker: {line}", file=sys.stderr, flush=True)

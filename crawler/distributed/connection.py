@@ -47,11 +47,11 @@ def check_redis(url: str) -> redis.Redis:
         client = redis_client(url)
         client.ping()
     except (redis.RedisError, OSError, ValueError) as error:
-        raise RedisUnavailable(f"cannot reach Redis at {mask_url(url)}: {_reason(error, url)}") from None
+        raise RedisUnavailable(f"cannot reach Redis at {mask_url(url)}: {error_text(error, url)}") from None
     return client
 
 
-def _reason(error: Exception, url: str) -> str:
+def error_text(error: Exception, url: str) -> str:
     """What went wrong, in one line, without the password."""
     password = _password(url)
     if isinstance(error, redis.AuthenticationError):

@@ -107,9 +107,13 @@ class Coordinator:
         logger.info("%d local workers started, logs in %s", count, logs)
 
     def close(self) -> None:
-        """Close the run in Redis, then wait for the local workers (terminated if they hang)."""
+        """Close the run in Redis (if it is still there), then wait for the local workers
+        (terminated if they hang)."""
         if self.run is not None:
-            close_run(self.client, self.prefix, self.run)
+            try:
+                close_run(self.client, self.prefix, self.run)
+            except (redis.RedisError, OSError) as error:  # Redis lost: its keys went with it, or expire
+                logger.warning("could not close run %s in Redis: %s", self.run.id, error)
         deadline = time.monotonic() + WORKER_EXIT_SECONDS
         for proc in self.workers:
             try:

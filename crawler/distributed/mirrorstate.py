@@ -6,26 +6,53 @@ memory, an adopted row signature) goes to the coordinator as a message, and so d
 spider's ``finews/`` stats (what changed since the last heartbeat, and at close), for the
 run's summary: a killed worker loses at most one heartbeat's worth. While its spider runs
 the worker keeps an expiring "active" key, so the coordinator waits for its last messages
-(and stops waiting for a killed worker once the key expires).
+(and stops waiting for a killed worker once the key expires). The heartbeat is also how a
+worker learns that Redis is gone: its spider then closes with reason ``redis_lost``, its
+unfinished leases left for the next run.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import sys
+
+import redis
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
 from crawler.archive.index import ArchiveIndex
 from crawler.archive.items import Article
 from crawler.distributed import keys, messages
-from crawler.distributed.connection import redis_client
+from crawler.distributed.connection import mask_url, redis_client
 from crawler.distributed.known import KnownMirror
 from crawler.run.extensions import ArchiveState
 from crawler.run.freshness import Policy, Verdict, verdict
 
+logger = logging.getLogger(__name__)
+
 # The active key lives this long unless renewed every HEARTBEAT seconds.
 ACTIVE_TTL = 15
 HEARTBEAT = 3.0
+REDIS_LOST = "redis_lost"  # the finish reason of a worker's spider that lost Redis
+# How long a worker that lost Redis gives its spiders to close before it ends anyway: a
+# callback whose output cannot be queued may never finish, and nothing of a worker needs
+# saving (its leases are in Redis, and come back after FINEWS_LEASE_SECONDS).
+CLOSE_GRACE = 10.0
+
+
+def lost_line(url: str) -> str:
+    """What a worker that lost Redis says, once, on stderr."""
+    return (f"finews worker: lost Redis at {mask_url(url)} mid-run; "
+            "its unfinished requests stay queued for the next run")
+
+
+def give_up(url: str) -> None:
+    """The spiders did not close within CLOSE_GRACE: say so and end the process now."""
+    print(lost_line(url), file=sys.stderr, flush=True)
+    os._exit(1)
 
 
 class MirroredArchiveState(ArchiveState):
@@ -67,8 +94,18 @@ class MirroredArchiveState(ArchiveState):
         self._heartbeat.start(HEARTBEAT, now=True)
 
     def heartbeat(self) -> None:
-        self.client.set(self.active, "1", ex=ACTIVE_TTL)
-        self.send_stats()
+        try:
+            self.client.set(self.active, "1", ex=ACTIVE_TTL)
+            self.send_stats()
+        except (redis.RedisError, OSError) as error:
+            self._heartbeat.stop()
+            self.crawler.stats.set_value("finews/redis_lost", 1)
+            logger.error("lost Redis mid-run (%s): closing %s", error, self.feed)
+            assert self.crawler.engine is not None
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=REDIS_LOST))
+            from twisted.internet import reactor  # the one Scrapy installed: not at import time
+
+            reactor.callLater(CLOSE_GRACE, give_up, self.crawler.settings.get("FINEWS_REDIS_URL"))
 
     def send_stats(self) -> None:
         """The ``finews/`` counts that changed since last sent, as a stats message."""
@@ -83,6 +120,7 @@ class MirroredArchiveState(ArchiveState):
         """Send the last stats, then leave the run: no retention, no index here."""
         if self._heartbeat.running:
             self._heartbeat.stop()
-        self.send_stats()
-        self.client.delete(self.active)
+        if reason != REDIS_LOST:
+            self.send_stats()
+            self.client.delete(self.active)
         self.client.close()

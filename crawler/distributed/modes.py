@@ -23,6 +23,7 @@ def worker_settings(settings: BaseSettings, run_id: str, worker_id: str) -> dict
     extensions = settings.getdict("EXTENSIONS")
     extensions.update({"crawler.run.extensions.ArchiveState": None,
                        "crawler.distributed.mirrorstate.MirroredArchiveState": 100,
+                       "crawler.distributed.poll.QueuePoll": 100,
                        "crawler.run.monitors.HealthMonitors": None})
     return {
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",

@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 from crawler.distributed.connection import redis_client
-from tests.support import ROOT, run_crawlall, tree_state
 from tests.distributed.armed import armed_pickle
+from tests.support import LOOPBACK, ROOT, run_crawlall, tree_state
 
 NOW = "2026-11-25T08:00:00"
 
@@ -77,7 +77,6 @@ def test_a_worker_killed_halfway_costs_nothing(redis_server, tmp_path):
     import signal
     import time
 
-    from tests.support import LOOPBACK
 
     one, dist = tmp_path / "one", tmp_path / "dist"
     run_crawlall(None, one, settings={"FINEWS_NOW": NOW})
@@ -113,7 +112,6 @@ def test_hostile_queue_entries_are_dropped_counted_and_never_run(redis_server, t
     import scrapy
 
     from crawler.distributed import codec
-    from tests.support import LOOPBACK
 
     marker = tmp_path / "ran"
     shared = [*LOOPBACK, "-s", f"FINEWS_NOW={NOW}", "-s", f"FINEWS_REDIS_URL={redis_server.url}",
@@ -143,7 +141,6 @@ def test_hostile_queue_entries_are_dropped_counted_and_never_run(redis_server, t
 
 
 def test_a_forever_worker_serves_run_after_run_and_a_rerun_costs_lists_only(redis_server, tmp_path):
-    from tests.support import LOOPBACK
     from tests.commands.test_replay_demo import feed_table
 
     settings = {"FINEWS_NOW": NOW, "FINEWS_REDIS_URL": redis_server.url}
@@ -161,3 +158,42 @@ def test_a_forever_worker_serves_run_after_run_and_a_rerun_costs_lists_only(redi
     assert all(row["fetched"] == 0 and row["new"] == 0 for row in table.values()), again.stdout
     assert table["emnews"]["skipped"] == 120
     assert "archive unchanged" in again.stdout
+
+
+def test_redis_lost_mid_run_stops_cleanly_and_the_next_run_completes(redis_server, tmp_path):
+    """Redis killed while 2 local workers fetch: the coordinator stops after the last whole
+    post with one line and exit 1, its workers exit; Redis back, the next run completes the
+    archive as one process writes it."""
+    import re
+    import time
+
+    one, dist = tmp_path / "one", tmp_path / "dist"
+    run_crawlall(None, one, settings={"FINEWS_NOW": NOW})
+    cmd = [sys.executable, "-m", "scrapy", "crawlall", "--replay", "--workers", "2", *LOOPBACK,
+           "-s", f"FINEWS_NOW={NOW}", "-s", f"FINEWS_REDIS_URL={redis_server.url}",
+           "-s", "FINEWS_HOST_INTERVAL=0.03", "-s", f"FINEWS_OUTPUT_DIR={dist}"]
+    coordinator = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    posts = dist / "_posts"
+    deadline = time.monotonic() + 120
+    while len(list(posts.glob("*.md"))) < 40 if posts.is_dir() else True:
+        assert time.monotonic() < deadline and coordinator.poll() is None
+        time.sleep(0.05)
+    redis_server.stop()
+    lost_at = time.monotonic()
+    out, err = coordinator.communicate(timeout=120)
+    assert coordinator.returncode == 1, err[-3000:]
+    last = err.strip().splitlines()[-1]
+    assert re.fullmatch(rf"finews crawlall: lost Redis at {re.escape(redis_server.url)} mid-run: "
+                        r"Connection (refused|reset by peer); stopped after the last whole post, "
+                        r"run again to complete the archive", last), last
+    assert "did not exit" not in err  # the local workers left on their own
+    assert time.monotonic() - lost_at < 30
+    written, whole = site(dist), site(one)
+    partial = [p for p in written if p.startswith("_posts/")]
+    assert 40 <= len(partial) < len([p for p in whole if p.startswith("_posts/")])
+    assert all(written[p] == whole[p] for p in partial)  # every post whole, none half-written
+    assert not [p for p in tree_state(dist) if p.endswith(".part")]  # no temp file left behind
+    redis_server.start()
+    run_crawlall(None, dist, settings={"FINEWS_NOW": NOW, "FINEWS_REDIS_URL": redis_server.url},
+                 options=("--workers", "2"), timeout=240)
+    assert site(dist) == whole
