@@ -180,3 +180,16 @@ def test_worker_hosts_are_the_source_settings_hosts_and_the_replay():
                          "FINEWS_MARKET_LIST_URL": "http://43.240.125.15:1818/x", "FINEWS_REPLAY_URL": "http://127.0.0.1:9",
                          "FINEWS_REDIS_URL": "redis://redis.internal:6379/0", "FINEWS_ALERT_WEBHOOK": "https://hooks.x/y"})
     assert source_hosts(settings) == [".news.example.com", "127.0.0.1", "43.240.125.15", "api.news.example.com"]
+
+
+def test_a_feed_entrys_published_datetime_travels_as_the_same_instant():
+    when = datetime.datetime(2026, 11, 24, 14, 5, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    from crawler.archive.items import Article
+
+    item = Article(id="a1", feed="feeds", title="t", published=when, media="m", source_url="http://x.test/a")
+    back = codec.article_from_data(json.loads(json.dumps(codec.article_data(item))))
+    assert back == item and back.published.utcoffset() == when.utcoffset()
+    bad = codec.article_data(item)
+    bad[codec.ARTICLE_TAG]["published"] = {codec.DATETIME_TAG: "yesterday"}
+    with pytest.raises(codec.ForeignEntry):
+        codec.article_from_data(bad)
