@@ -64,6 +64,12 @@ class Collector(scrapy.Spider):
                 state.dropped(message["id"], message["row_sig"], message["reason"])
             elif message["kind"] == messages.ADOPT:
                 state.index.adopt_row(message["id"], message["row_sig"])
+            elif message["kind"] == messages.WHOLE:
+                state.read_whole(message["url"], message["etag"], message["last_modified"])
+            elif message["kind"] == messages.PARTLY:
+                state.read_partly(message["url"])
+            elif message["kind"] == messages.ALIAS:
+                state.alias(message["id"], message["canonical"])
             else:
                 for key, value in message["values"].items():
                     self.crawler.stats.inc_value(key, value)
