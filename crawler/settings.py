@@ -145,7 +145,9 @@ ITEM_PIPELINES = {
 DOWNLOADER_MIDDLEWARES = {
     # Before the replay routing, so robots.txt is asked of each source host, not of the
     # replay server; off unless ROBOTSTXT_OBEY (only the feeds spider sets it).
-    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": 40,
+    # (crawler.net.robots: Scrapy's, fixed for requests waiting on one robots.txt together)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.net.robots.RobotsTxtMiddleware": 40,
     "crawler.net.middlewares.ReplayMiddleware": 50,
     "crawler.net.middlewares.RetryBackoffMiddleware": 60,
 }

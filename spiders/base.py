@@ -255,9 +255,8 @@ class FeedSpider(scrapy.Spider):
         """
         kept = []
         for item in items:
-            seen = self._listed.get(item.id)
+            seen = self.listed_before(item)
             if seen is None:
-                self._listed[item.id] = item.row_sig
                 kept.append(item)
             elif seen == item.row_sig:
                 self.stat("skipped/duplicate")
@@ -265,6 +264,14 @@ class FeedSpider(scrapy.Spider):
                 self.drop(item, "duplicate_id", f"(listed again with other content: {item.title[:40]!r})",
                           fetched=False)
         return kept
+
+    def listed_before(self, item: Article) -> str | None:
+        """The row signature this id was listed with earlier in the run; None (and now
+        remembered) the first time."""
+        seen = self._listed.get(item.id)
+        if seen is None:
+            self._listed[item.id] = item.row_sig
+        return seen
 
     @property
     def tz(self) -> str:

@@ -4,13 +4,20 @@ Every enabled source of the sources file, or the one named with ``-a source=NAME
 and sitemaps are asked "changed since?" (conditional GET): a 304 costs nothing else.
 Their entries are read lazily and a few pages at a time per document, so a feed of
 10,000 entries holds a window of requests, not 10,000 of them. robots.txt is obeyed.
+
+A worker of a distributed run (FINEWS_RUN_ID) queues its requests in Redis as JSON: a
+source by its name, and a document's entries all at once, each page request carrying its
+item and the document's URL (the shared queue, not the worker's memory, holds them).
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import date, timedelta
+from functools import cached_property
+from typing import Any
 
 import scrapy
 from scrapy.http import Response, TextResponse
@@ -18,6 +25,7 @@ from twisted.python.failure import Failure
 
 from crawler.archive.dates import parse_published, run_now
 from crawler.archive.items import Article
+from crawler.distributed.codec import ForeignEntry
 from crawler.net.conditional import conditional_headers, validators
 from crawler.net.failures import describe_failure, failure_reason
 from crawler.parsers import SourceError
@@ -82,11 +90,48 @@ class FeedsSpider(FeedSpider):
         """The sources file is checked before the crawl starts (one line naming source and key)."""
         read_sources(settings, str(kwargs.get("source", "")))
 
-    async def start(self):
-        self.state = self.crawler.get_extension(ArchiveState)
-        self.window = 2 * self.settings.getint("FINEWS_HOST_CONCURRENCY")
-        self.today = run_now(self.settings.get("FINEWS_NOW"), self.tz).date()
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         self.documents: set[str] = set()
+
+    # A worker never runs start(): what it needs is found on first use. (The coordinator,
+    # which runs start() to seed the shared queue, sets ``state`` to its Redis mirror.)
+    @cached_property
+    def state(self) -> ArchiveState:
+        return self.crawler.get_extension(ArchiveState)
+
+    @cached_property
+    def window(self) -> int:
+        return 2 * self.settings.getint("FINEWS_HOST_CONCURRENCY")
+
+    @cached_property
+    def today(self) -> date:
+        return run_now(self.settings.get("FINEWS_NOW"), self.tz).date()
+
+    @cached_property
+    def sources(self) -> dict[str, Source]:
+        """Every source of the file by name: queued requests name theirs."""
+        path, explicit = sources_file(self.settings)
+        return {source.name: source for source in load_sources(path, required=explicit)}
+
+    @cached_property
+    def queued(self) -> bool:
+        """A worker of a distributed run: requests travel through Redis as JSON."""
+        return bool(self.settings.get("FINEWS_RUN_ID"))
+
+    def listed_before(self, item: Article) -> str | None:
+        """Across every worker when queued: a document on another worker may list it too."""
+        if self.queued:
+            return self.state.listed_before(item.id, item.row_sig)
+        return super().listed_before(item)
+
+    def check_queued(self, request: dict[str, Any]) -> None:
+        """A queued request naming a source this worker's sources file lacks is foreign."""
+        name = request["cb_kwargs"].get("source")
+        if name is not None and (not isinstance(name, str) or name not in self.sources):
+            raise ForeignEntry("unknown_source", f"{str(name)[:80]!r}")
+
+    async def start(self):
         for source in read_sources(self.settings, self.source):
             for url, kind in [(u, FEED) for u in source.feeds] + [(u, SITEMAP) for u in source.sitemaps]:
                 request = self.document_request(url, source, kind)
@@ -100,10 +145,10 @@ class FeedsSpider(FeedSpider):
         self.documents.add(url)
         headers = {} if self._refresh else conditional_headers(*self.state.validators(url))
         return scrapy.Request(url, callback=self.on_document, errback=self.on_list_error, headers=headers,
-                              cb_kwargs={"source": source, "kind": kind, "depth": depth},
+                              cb_kwargs={"source": source.name, "kind": kind, "depth": depth},
                               meta={"handle_httpstatus_list": [304], **DOCUMENT_SIZE}, dont_filter=True)
 
-    def on_document(self, response: Response, source: Source, kind: str, depth: int) -> Iterator:
+    def on_document(self, response: Response, source: str, kind: str, depth: int) -> Iterator:
         if response.status == 304:
             self.stat("feed/not_modified")
             return
@@ -117,11 +162,15 @@ class FeedsSpider(FeedSpider):
             self.state.read_partly(response.url)
             for child in doc.entries:
                 if child.url and depth < MAX_SITEMAP_DEPTH:
-                    request = self.document_request(child.url, source, SITEMAP, depth + 1)
+                    request = self.document_request(child.url, self.sources[source], SITEMAP, depth + 1)
                     if request is not None:
                         yield request
             return
-        yield from self.pull(Document(response.url, source, doc.entries, *validators(response)), self.window)
+        document = Document(response.url, self.sources[source], doc.entries, *validators(response))
+        if self.queued:  # every entry at once, its validators sent before any page can fail
+            yield from list(self.pull(document, sys.maxsize))
+        else:
+            yield from self.pull(document, self.window)
 
     def pull(self, doc: Document, n: int = 1) -> Iterator[scrapy.Request]:
         """Page requests for the document's next ``n`` entries that need fetching.
@@ -173,15 +222,25 @@ class FeedsSpider(FeedSpider):
 
     # --- article pages ------------------------------------------------------------------
     def page_request(self, item: Article, doc: Document, reason: str) -> scrapy.Request:
-        """The article page; ``reason``: the fetch verdict's (counted back if robots.txt refuses it)."""
+        """The article page; ``reason``: the fetch verdict's (counted back if robots.txt refuses it).
+
+        Queued, it carries plain data: the item, the source's name and the document's URL.
+        """
+        meta = {"handle_httpstatus_list": NO_ARTICLE_STATUSES, FETCH_REASON: reason}
+        if self.queued:
+            return scrapy.Request(item.source_url, callback=self.on_queued_page, errback=self.on_queued_page_error,
+                                  cb_kwargs={"item": item, "source": doc.source.name, "document": doc.url},
+                                  priority=BODY_PRIORITY, meta=meta, dont_filter=True)
         return scrapy.Request(item.source_url, callback=self.on_page, errback=self.on_page_error,
-                              cb_kwargs={"item": item, "doc": doc}, priority=BODY_PRIORITY,
-                              meta={"handle_httpstatus_list": NO_ARTICLE_STATUSES, FETCH_REASON: reason},
+                              cb_kwargs={"item": item, "doc": doc}, priority=BODY_PRIORITY, meta=meta,
                               dont_filter=True)
 
     def on_page(self, response: Response, item: Article, doc: Document) -> Iterator:
         yield from self.article(response, item, doc.source)
         yield from self.pull(doc)
+
+    def on_queued_page(self, response: Response, item: Article, source: str, document: str) -> Iterator:
+        yield from self.article(response, item, self.sources[source])
 
     def article(self, response: Response, item: Article, source: Source) -> Iterator[Article]:
         if response.status in NO_ARTICLE_STATUSES or not isinstance(response, TextResponse):
@@ -209,21 +268,31 @@ class FeedsSpider(FeedSpider):
         self.state.alias(article_id(item.source_url), found.id)
         if not self.first_of_each_id([found]):
             return False
-        if self.state.index.get(found.id) is not None and not self._refresh:
+        if self.state.archived(found.id) and not self._refresh:
             self.stat("skipped/known")
             return False
         return True
 
     def on_page_error(self, failure: Failure) -> Iterator:
         doc = failure.request.cb_kwargs["doc"]
+        if self.page_failed(failure, doc.url):
+            doc.whole = False
+        yield from self.pull(doc)
+
+    def on_queued_page_error(self, failure: Failure) -> None:
+        self.page_failed(failure, failure.request.cb_kwargs["document"])
+
+    def page_failed(self, failure: Failure, document: str) -> bool:
+        """Count a page that failed for good; whether its entry was deferred (then the next
+        run must read ``document`` whole again)."""
         item = failure.request.cb_kwargs["item"]
         if failure_reason(failure) == "robots":  # never requested: skipped, not fetched
             self.stat(f"fetch/{failure.request.meta[FETCH_REASON]}", -1)
             self.stat("skipped/robots")
             self.logger.info("skipped %s: %s", item.source_url, describe_failure(failure))
-        else:
-            if not failure.check(*TOO_LARGE):  # deferred: the next run must see this entry again
-                doc.whole = False
-                self.state.read_partly(doc.url)
-            self.on_source_error(failure)
-        yield from self.pull(doc)
+            return False
+        deferred = not failure.check(*TOO_LARGE)
+        if deferred:
+            self.state.read_partly(document)
+        self.on_source_error(failure)
+        return deferred

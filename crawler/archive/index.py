@@ -238,6 +238,14 @@ class ArchiveIndex:
         if self.alias_of(item_id) != canonical:
             self.db.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?)", (item_id, canonical))
 
+    def documents(self) -> Iterator[tuple[str, str, str]]:
+        """``(url, etag, last_modified)`` of every document read whole (distributed mode mirrors them)."""
+        yield from self.db.execute("SELECT url, etag, last_modified FROM documents")
+
+    def aliases(self) -> Iterator[tuple[str, str]]:
+        """``(id, canonical id)`` of every alias (distributed mode mirrors them)."""
+        yield from self.db.execute("SELECT id, canonical FROM aliases")
+
     def adopt_row(self, item_id: str, row_sig: str) -> None:
         """Give a rebuilt entry (no signature yet) the signature of its current list row."""
         self.db.execute(

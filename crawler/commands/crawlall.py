@@ -32,7 +32,7 @@ from scrapy.utils.conf import arglist_to_dict
 from crawler.net import hostgate  # noqa: F401
 from crawler.distributed.collector import collector_for
 from crawler.distributed.connection import RedisUnavailable, check_redis, mask_url
-from crawler.distributed.coordinator import LOCAL_FEEDS, Coordinator
+from crawler.distributed.coordinator import Coordinator
 from crawler.run.arguments import ArgumentError, check_settings, check_spider, fail_unavailable, fail_usage
 from crawler.archive.dates import run_now
 from crawler.archive.items import SYNDICATION
@@ -153,12 +153,10 @@ class Command(ScrapyCommand):
         """Seed and open the run, start the local workers, collect what they send."""
         assert self.crawler_process is not None
         loader = self.crawler_process.spider_loader
-        distributed = [loader.load(name) for name in self.feeds if name not in LOCAL_FEEDS]
         try:
-            run = coordinator.open(distributed)
+            run = coordinator.open([loader.load(name) for name in self.feeds])
             coordinator.start_workers(self.workers)
-            crawls = [(collector_for(name, run.id), {}) for name in run.feeds]
-            crawls += [(name, self.spargs) for name in self.feeds if name in LOCAL_FEEDS]
+            crawls: list[tuple[str | type, dict[str, str]]] = [(collector_for(name, run.id), {}) for name in run.feeds]
             crawlers = self.crawl_feeds(root, crawls)
         finally:
             coordinator.close()

@@ -29,7 +29,9 @@ from crawler.distributed.mirrorstate import REDIS_LOST, lost_line
 from crawler.distributed.modes import worker_settings
 from crawler.distributed.runs import SHARED_SETTINGS, wait_for_run
 from crawler.run.arguments import ArgumentError, check_settings, fail_unavailable, fail_usage
+from crawler.replay.sites import DEMO_SOURCES
 from crawler.run.quietlog import dumps_once
+from crawler.run.sources import sources_file
 
 
 # How often a ``--forever`` worker that lost Redis tries it again.
@@ -105,6 +107,9 @@ class Command(ScrapyCommand):
         for name, value in run.settings.items():
             if name in SHARED_SETTINGS:
                 self.settings.set(name, value, priority="cmdline")
+        if self.settings.get("FINEWS_REPLAY_URL") and not sources_file(self.settings)[1]:
+            # as crawlall --replay: the replay's demo sources, unless a sources file is named
+            self.settings.set("FINEWS_SOURCES", str(DEMO_SOURCES), priority="cmdline")
         worker_id = f"{os.uname().nodename}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.settings.setdict(worker_settings(self.settings, run.id, worker_id), priority="cmdline")
         # scrapy-redis still passes spider= to the stats collector.

@@ -10,7 +10,9 @@ callbacks that are its own methods, URLs on its hosts.
 
 The spiders' ``cb_kwargs`` carry ``Article`` items: a top-level cb_kwargs value that is one
 travels as tagged plain data (``{"finews_article": {field: value}}``, ``article_data``)
-and comes back an ``Article``; items sent to the coordinator use the same form.
+and comes back an ``Article``; items sent to the coordinator use the same form. A
+``published`` datetime (a feed entry's) travels tagged too (``{"finews_datetime": ISO}``),
+so it comes back the same instant, not a string to parse again.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import binascii
 import inspect
 import json
 import math
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -44,8 +47,9 @@ _REROUTING_META = frozenset({"proxy", "_auth_proxy", "bindaddress"})
 
 # The tag of an Article carried as plain data, and the fields it may hold with their types.
 ARTICLE_TAG = "finews_article"
+DATETIME_TAG = "finews_datetime"
 _ARTICLE_FIELDS: dict[str, type | tuple[type, ...]] = {
-    name: (str, type(None)) if name == "published" else (list if name == "tags" else str)
+    name: (str, dict, type(None)) if name == "published" else (list if name == "tags" else str)
     for name in Article.__dataclass_fields__
 }
 
@@ -120,9 +124,10 @@ def loads(data: bytes | str) -> dict[str, Any]:
 
 
 def article_data(article: Article) -> dict[str, Any]:
-    """``article`` as tagged plain JSON data (UnencodableRequest if a field is not plain,
-    e.g. a datetime ``published`` after normalizing)."""
+    """``article`` as tagged plain JSON data (UnencodableRequest if a field is not plain)."""
     fields = {name: getattr(article, name) for name in _ARTICLE_FIELDS}
+    if isinstance(fields["published"], datetime):
+        fields["published"] = {DATETIME_TAG: fields["published"].isoformat()}
     _check_plain(fields, "article")
     return {ARTICLE_TAG: fields}
 
@@ -137,7 +142,20 @@ def article_from_data(data: Any) -> Article:
             raise ForeignEntry("bad_field", f"article {name}")
     if not all(isinstance(tag, str) for tag in fields["tags"]):
         raise ForeignEntry("bad_field", "article tags")
+    if isinstance(fields["published"], dict):
+        fields["published"] = _datetime_from_data(fields["published"])
     return Article(**fields)
+
+
+def _datetime_from_data(data: dict[str, Any]) -> datetime:
+    """The datetime of ``{"finews_datetime": ISO}``; ForeignEntry for anything else."""
+    text = data.get(DATETIME_TAG) if len(data) == 1 else None
+    if isinstance(text, str):
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass
+    raise ForeignEntry("bad_field", "article published")
 
 
 def _maybe_article(value: Any) -> Any:
@@ -149,7 +167,8 @@ def check_request_dict(d: dict[str, Any], spider: scrapy.Spider, allowed_hosts: 
     """ForeignEntry unless ``d`` (from ``loads``) is a request this spider could have made:
     callback and errback name its own methods (``request_from_dict`` would otherwise call
     whatever attribute an entry names), and the URL is http(s) on ``allowed_hosts``
-    (None: any host; ``.example.com`` allows every host under example.com) with no meta routing it through another host (``proxy``)."""
+    (None: any host; ``.example.com`` allows every host under example.com) with no meta routing it through another host (``proxy``);
+    then the spider's own ``check_queued(d)``, if it has one."""
     for name in ("callback", "errback"):
         if d[name] is not None and not _is_callback(spider, d[name]):
             raise ForeignEntry("unknown_callback", f"{name} {d[name][:80]!r}")
@@ -166,6 +185,9 @@ def check_request_dict(d: dict[str, Any], spider: scrapy.Spider, allowed_hosts: 
     rerouted = _REROUTING_META.intersection(d["meta"])
     if rerouted:
         raise ForeignEntry("foreign_url", f"meta {sorted(rerouted)}")
+    check_queued = getattr(spider, "check_queued", None)
+    if check_queued is not None:  # what only the spider can tell (a source it knows, …)
+        check_queued(d)
 
 
 def _host_allowed(host: str, allowed_hosts: set[str]) -> bool:

@@ -47,6 +47,9 @@ class Collector(scrapy.Spider):
         prefix = keys.prefix_of(self.settings)
         inbox = keys.inbox_key(prefix, self.name)
         state = self.crawler.get_extension(ArchiveState)
+        # Validators of documents read whole, recorded only once the feed is done: a run
+        # that loses Redis first may not have archived their pages, which a 304 would skip.
+        whole: dict[str, tuple[str, str]] = {}
         while True:
             try:
                 message = messages.receive(client, inbox)
@@ -56,6 +59,8 @@ class Collector(scrapy.Spider):
                 continue
             if message is None:
                 if self.feed_done(client, prefix) and not client.llen(inbox):
+                    for url, (etag, last_modified) in whole.items():
+                        state.read_whole(url, etag, last_modified)
                     return
                 await asyncio.sleep(POLL_SECONDS)
             elif message["kind"] == messages.ITEM:
@@ -64,6 +69,13 @@ class Collector(scrapy.Spider):
                 state.dropped(message["id"], message["row_sig"], message["reason"])
             elif message["kind"] == messages.ADOPT:
                 state.index.adopt_row(message["id"], message["row_sig"])
+            elif message["kind"] == messages.WHOLE:
+                whole[message["url"]] = (message["etag"], message["last_modified"])
+            elif message["kind"] == messages.PARTLY:
+                whole.pop(message["url"], None)
+                state.read_partly(message["url"])
+            elif message["kind"] == messages.ALIAS:
+                state.alias(message["id"], message["canonical"])
             else:
                 for key, value in message["values"].items():
                     self.crawler.stats.inc_value(key, value)

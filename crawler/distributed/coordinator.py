@@ -23,17 +23,13 @@ from scrapy.crawler import Crawler
 from scrapy.settings import SETTINGS_PRIORITIES, Settings
 
 from crawler.archive.index import open_index, release_index
-from crawler.archive.items import SYNDICATION
 from crawler.distributed import keys
-from crawler.distributed.known import publish_known
+from crawler.distributed.known import DocumentMirror, publish_documents, publish_known
 from crawler.distributed.queue import LeasedQueue
 from crawler.distributed.runs import SHARED_SETTINGS, Run, close_run, open_run
 
 logger = logging.getLogger("finews.coordinator")
 
-# Feeds crawled by the coordinator itself, as in one process: the syndication spider's
-# requests carry a live feed document (an iterator of entries), which JSON cannot carry.
-LOCAL_FEEDS = frozenset({SYNDICATION})
 # How long workers get to exit once their run is closed, before they are terminated.
 WORKER_EXIT_SECONDS = 30.0
 
@@ -69,6 +65,7 @@ class Coordinator:
         index = open_index(self.root)
         try:
             known = publish_known(self.client, keys.known_key(self.prefix), index)
+            publish_documents(self.client, self.prefix, index)
         finally:
             release_index(index)
         run_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
@@ -84,6 +81,7 @@ class Coordinator:
         """The feed's queue emptied of any earlier run, then its start requests pushed."""
         crawler = Crawler(spidercls, self.settings)
         spider = spidercls.from_crawler(crawler, **self.spargs)
+        spider.state = DocumentMirror(self.client, self.prefix)  # feeds' validators, as just mirrored
         queue = LeasedQueue(self.client, spider, keys.queue_key(self.prefix, spidercls.name))
         queue.clear()
         for request in drain_start(spider.start()):

@@ -1,9 +1,10 @@
 """The hosts a worker's queue entries may name (crawler.distributed.codec, "foreign_url").
 
 Anyone who can write to Redis can queue a request; a worker must fetch only what the
-feeds themselves could ask for: the hosts of the configured source URLs and the domains
-under them (article links move between a site's hosts), and the replay server when the
-run crawls one (its middleware routes every request there).
+feeds themselves could ask for: the hosts of the configured source URLs and of the sources
+file's feeds and sitemaps, the domains under them (article links move between a site's
+hosts), and the replay server when the run crawls one (its middleware routes every request
+there). A feed's article on another domain is therefore not fetched by workers.
 """
 
 from __future__ import annotations
@@ -13,16 +14,21 @@ from urllib.parse import urlsplit
 
 from scrapy.settings import BaseSettings
 
+from crawler.run.sources import load_sources, sources_file
+
 # URL settings that are no source of requests.
 _NOT_SOURCES = frozenset({"FINEWS_REDIS_URL", "FINEWS_ALERT_WEBHOOK"})
 
 
 def source_hosts(settings: BaseSettings) -> list[str]:
-    """Hosts (exact) and ``.domain`` suffixes of every ``FINEWS_…_URL`` setting."""
+    """Hosts (exact) and ``.domain`` suffixes of every ``FINEWS_…_URL`` setting and source URL."""
+    urls = [value for name, value in settings.items()
+            if name.startswith("FINEWS_") and name.endswith("_URL") and name not in _NOT_SOURCES]
+    if settings.get("FINEWS_SOURCES"):
+        path, explicit = sources_file(settings)
+        urls += [url for source in load_sources(path, required=explicit) for url in (*source.feeds, *source.sitemaps)]
     found: set[str] = set()
-    for name, value in settings.items():
-        if not (name.startswith("FINEWS_") and name.endswith("_URL")) or name in _NOT_SOURCES:
-            continue
+    for value in urls:
         if not isinstance(value, str) or "://" not in value:
             continue
         host = (urlsplit(value).hostname or "").lower()

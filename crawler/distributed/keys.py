@@ -25,9 +25,24 @@ def dupefilter_key(prefix: str, run_id: str, spider: str = "%(spider)s") -> str:
     return f"{prefix}:df:{run_id}:{spider}"
 
 
+def listed_key(prefix: str, run_id: str, feed: str) -> str:
+    """A feed's listed ids of one run → row signature, over all workers; deleted with the run."""
+    return f"{prefix}:listed:{run_id}:{feed}"
+
+
 def known_key(prefix: str) -> str:
     """The archive index mirror: article id → entry and drop (crawler.distributed.known)."""
     return f"{prefix}:known"
+
+
+def documents_key(prefix: str) -> str:
+    """The index's feed and sitemap validators mirror: URL → [ETag, Last-Modified]."""
+    return f"{prefix}:documents"
+
+
+def aliases_key(prefix: str) -> str:
+    """The index's aliases mirror: entry id → canonical id."""
+    return f"{prefix}:aliases"
 
 
 def inbox_key(prefix: str, feed: str) -> str:

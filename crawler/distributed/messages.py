@@ -1,5 +1,6 @@
 """What workers tell the coordinator, the archive's only writer: items, and the state
-ArchiveState would have written (drop memory, adopted row signatures) plus each spider's
+ArchiveState would have written (drop memory, adopted row signatures, feed validators and
+aliases) plus each spider's
 ``finews/`` stats for the summary. JSON on a per-feed Redis list, never pickle."""
 
 from __future__ import annotations
@@ -13,6 +14,11 @@ from crawler.archive.items import Article
 from crawler.distributed import codec
 
 ITEM, DROPPED, ADOPT, STATS = "item", "dropped", "adopt", "stats"
+# The feeds spider's index writes: a document read whole (its validators), or partly; an alias.
+WHOLE, PARTLY, ALIAS = "whole", "partly", "alias"
+# The text fields each of the other kinds must have.
+_FIELDS = {DROPPED: ("id", "row_sig", "reason"), ADOPT: ("id", "row_sig"), WHOLE: ("url", "etag", "last_modified"),
+           PARTLY: ("url",), ALIAS: ("id", "canonical")}
 
 
 def item_message(article: Article) -> dict[str, Any]:
@@ -33,7 +39,7 @@ def receive(client: redis.Redis, key: str) -> dict[str, Any] | None:
         message = json.loads(data)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise codec.ForeignEntry("not_json") from None
-    if not isinstance(message, dict) or message.get("kind") not in (ITEM, DROPPED, ADOPT, STATS):
+    if not isinstance(message, dict) or message.get("kind") not in (ITEM, STATS, *_FIELDS):
         raise codec.ForeignEntry("not_a_message")
     if message["kind"] == ITEM:
         message["article"] = codec.article_from_data(message.get("article"))
@@ -42,7 +48,6 @@ def receive(client: redis.Redis, key: str) -> dict[str, Any] | None:
         if not isinstance(values, dict) or not all(
                 isinstance(k, str) and k.startswith("finews/") and type(v) is int for k, v in values.items()):
             raise codec.ForeignEntry("bad_field", "stats")
-    elif not all(isinstance(message.get(name), str) for name in ("id", "row_sig") + (
-            ("reason",) if message["kind"] == DROPPED else ())):
+    elif not all(isinstance(message.get(name), str) for name in _FIELDS[message["kind"]]):
         raise codec.ForeignEntry("bad_field", message["kind"])
     return message

@@ -1,8 +1,9 @@
 """A worker's ArchiveState: the same verdict, from the Redis mirror instead of the archive.
 
 A worker never opens the archive (the coordinator is its only writer). The fetch verdict
-reads ``{prefix}:known`` (crawler.distributed.known); what ArchiveState would write (drop
-memory, an adopted row signature) goes to the coordinator as a message, and so do the
+reads ``{prefix}:known`` (crawler.distributed.known), and validators and aliases their
+mirrors; what ArchiveState would write (drop memory, an adopted row signature, validators,
+an alias) goes to the coordinator as a message, and so do the
 spider's ``finews/`` stats (what changed since the last heartbeat, and at close), for the
 run's summary: a killed worker loses at most one heartbeat's worth. While its spider runs
 the worker keeps an expiring "active" key, so the coordinator waits for its last messages
@@ -27,7 +28,7 @@ from crawler.archive.index import ArchiveIndex
 from crawler.archive.items import Article
 from crawler.distributed import keys, messages
 from crawler.distributed.connection import mask_url, redis_client
-from crawler.distributed.known import KnownMirror
+from crawler.distributed.known import DocumentMirror, KnownMirror
 from crawler.run.extensions import ArchiveState
 from crawler.run.freshness import Policy, Verdict, verdict
 
@@ -64,8 +65,10 @@ class MirroredArchiveState(ArchiveState):
         prefix = keys.prefix_of(s)
         self.client = redis_client(s.get("FINEWS_REDIS_URL"))
         self.mirror = KnownMirror(self.client, keys.known_key(prefix))
+        self.documents = DocumentMirror(self.client, prefix)
         self.feed = crawler.spidercls.name
         self.inbox = keys.inbox_key(prefix, self.feed)
+        self.listed = keys.listed_key(prefix, s.get("FINEWS_RUN_ID"), self.feed)
         self.active = keys.active_key(prefix, s.get("FINEWS_RUN_ID"), self.feed, s.get("FINEWS_WORKER_ID"))
         self._sent: dict[str, int] = {}
         self._heartbeat = task.LoopingCall(self.heartbeat)
@@ -89,6 +92,32 @@ class MirroredArchiveState(ArchiveState):
         if item_id and row_sig:
             messages.send(self.client, self.inbox,
                           {"kind": messages.DROPPED, "id": item_id, "row_sig": row_sig, "reason": reason})
+
+    def archived(self, item_id: str) -> bool:
+        return self.mirror.lookup(item_id)[0] is not None
+
+    def listed_before(self, item_id: str, row_sig: str) -> str | None:
+        """The row signature under which any worker listed this id earlier in the run; None
+        the first time (then it is recorded, atomically)."""
+        with self.client.pipeline() as pipe:
+            first, seen = pipe.hsetnx(self.listed, item_id, row_sig).hget(self.listed, item_id).execute()
+        return None if first else seen.decode()
+
+    def validators(self, url: str) -> tuple[str, str]:
+        return self.documents.validators(url)
+
+    def read_whole(self, url: str, etag: str, last_modified: str) -> None:
+        messages.send(self.client, self.inbox, {"kind": messages.WHOLE, "url": url, "etag": etag,
+                                                "last_modified": last_modified})
+
+    def read_partly(self, url: str) -> None:
+        messages.send(self.client, self.inbox, {"kind": messages.PARTLY, "url": url})
+
+    def alias_of(self, item_id: str) -> str:
+        return self.documents.alias_of(item_id)
+
+    def alias(self, item_id: str, canonical_id: str) -> None:
+        messages.send(self.client, self.inbox, {"kind": messages.ALIAS, "id": item_id, "canonical": canonical_id})
 
     def spider_opened(self, spider) -> None:
         self._heartbeat.start(HEARTBEAT, now=True)

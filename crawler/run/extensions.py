@@ -76,6 +76,10 @@ class ArchiveState:
         """An entry of a feed or sitemap was left for later: next run reads it whole again."""
         self.index.forget_validators(url)
 
+    def archived(self, item_id: str) -> bool:
+        """Does the archive hold this id?"""
+        return self.index.get(item_id) is not None
+
     def alias_of(self, item_id: str) -> str:
         """The id of the canonical URL an entry's page declared, once it has been fetched."""
         return self.index.alias_of(item_id)

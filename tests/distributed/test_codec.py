@@ -180,3 +180,46 @@ def test_worker_hosts_are_the_source_settings_hosts_and_the_replay():
                          "FINEWS_MARKET_LIST_URL": "http://43.240.125.15:1818/x", "FINEWS_REPLAY_URL": "http://127.0.0.1:9",
                          "FINEWS_REDIS_URL": "redis://redis.internal:6379/0", "FINEWS_ALERT_WEBHOOK": "https://hooks.x/y"})
     assert source_hosts(settings) == [".news.example.com", "127.0.0.1", "43.240.125.15", "api.news.example.com"]
+
+
+def test_a_feed_entrys_published_datetime_travels_as_the_same_instant():
+    when = datetime.datetime(2026, 11, 24, 14, 5, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    from crawler.archive.items import Article
+
+    item = Article(id="a1", feed="feeds", title="t", published=when, media="m", source_url="http://x.test/a")
+    back = codec.article_from_data(json.loads(json.dumps(codec.article_data(item))))
+    assert back == item and back.published.utcoffset() == when.utcoffset()
+    bad = codec.article_data(item)
+    bad[codec.ARTICLE_TAG]["published"] = {codec.DATETIME_TAG: "yesterday"}
+    with pytest.raises(codec.ForeignEntry):
+        codec.article_from_data(bad)
+
+
+def test_worker_hosts_include_the_sources_files_feeds_and_sitemaps():
+    from scrapy.settings import Settings
+
+    from crawler.distributed.hosts import source_hosts
+    from crawler.replay.sites import DEMO_SOURCES
+
+    hosts = source_hosts(Settings({"FINEWS_SOURCES": str(DEMO_SOURCES)}))
+    assert {"news.example-rss.test", ".example-rss.test", "www.example-sitemap.test"} <= set(hosts)
+
+
+def test_a_feeds_request_naming_a_source_the_workers_file_lacks_is_foreign():
+    from scrapy.crawler import Crawler
+    from scrapy.utils.test import get_crawler
+
+    from crawler.replay.sites import DEMO_SOURCES
+    from spiders.feeds import FeedsSpider
+
+    crawler: Crawler = get_crawler(FeedsSpider, {"FINEWS_SOURCES": str(DEMO_SOURCES), "FINEWS_RUN_ID": "r",
+                                                 "FINEWS_TIMEZONE": "Asia/Shanghai"})
+    spider = FeedsSpider.from_crawler(crawler)
+    request = scrapy.Request("http://news.example-rss.test/rss.xml", callback=spider.on_document,
+                             cb_kwargs={"source": "示例财经快报", "kind": "feed", "depth": 0})
+    known = codec.loads(codec.dumps(request.to_dict(spider=spider)))
+    codec.check_request_dict(known, spider, None)
+    known["cb_kwargs"]["source"] = "Elsewhere Daily"
+    with pytest.raises(ForeignEntry) as foreign:
+        codec.check_request_dict(known, spider, None)
+    assert foreign.value.reason == "unknown_source"

@@ -32,11 +32,13 @@ def test_three_workers_write_the_site_one_process_writes(redis_server, tmp_path)
                                options=("--workers", "3"), timeout=240)
     written = site(one)
     assert len([p for p in written if p.startswith("_posts/")]) > 200
+    assert "category/shilicaijingkuaibao.html" in written  # the demo generic sources, on workers too
     assert site(dist) == written
     table = coordinated.stdout.split("\n", 1)[1]
     assert table.split("fetched in")[0] == single.stdout.split("\n", 1)[1].split("fetched in")[0]
+    assert "skipped in feeds: duplicate=1, robots=1" in coordinated.stdout  # counted over all workers
     client = redis_client(redis_server.url)
-    for feed in ("emnews", "media", "market"):
+    for feed in ("emnews", "media", "market", "feeds"):
         assert client.zcard(f"finews:q:{feed}:pending") == client.zcard(f"finews:q:{feed}:leases") == 0
         assert client.hlen(f"finews:q:{feed}:entries") == 0
     assert not client.exists("finews:run")
@@ -197,3 +199,25 @@ def test_redis_lost_mid_run_stops_cleanly_and_the_next_run_completes(redis_serve
     run_crawlall(None, dist, settings={"FINEWS_NOW": NOW, "FINEWS_REDIS_URL": redis_server.url},
                  options=("--workers", "2"), timeout=240)
     assert site(dist) == whole
+
+
+def test_a_rerun_of_the_feeds_on_workers_asks_changed_since_and_fetches_no_page(redis_server, replay, tmp_path):
+    """Validators recorded from the workers' messages: the next run's feeds and sitemaps
+    answer 304, and no article page is asked for."""
+    from crawler.archive.dates import run_now
+    from crawler.replay.server import load_dataset
+    from crawler.replay.sites import DEMO_SOURCES
+    from tests.commands.test_replay_demo import feed_table
+
+    server = replay(load_dataset(), rebase_to=run_now(NOW, "Asia/Shanghai"), sites=True)
+    settings = {"FINEWS_NOW": NOW, "FINEWS_REDIS_URL": redis_server.url, "FINEWS_SOURCES": str(DEMO_SOURCES),
+                "FINEWS_FEEDS": "feeds"}
+    first = run_crawlall(server.url, tmp_path, settings=settings, options=("--workers", "2"), timeout=240)
+    assert feed_table(first.stdout)["feeds"]["new"] > 0
+    before = site(tmp_path)
+    server.replay.reset()
+    again = run_crawlall(server.url, tmp_path, settings=settings, options=("--workers", "2"), timeout=240)
+    counts = server.counts
+    assert counts["not_modified"] == 6 and counts["article"] == 0 and counts["feed"] == 0, counts
+    assert feed_table(again.stdout)["feeds"]["fetched"] == feed_table(again.stdout)["feeds"]["new"] == 0
+    assert site(tmp_path) == before
