@@ -221,10 +221,11 @@ class FeedSpider(scrapy.Spider):
         pending with this page's bodies would pass ``FINEWS_MAX_PENDING``, the page is held
         and asked for as soon as answers bring them under it again (``_release_held``).
         """
-        if not self._held and self.pending_requests() + bodies < self.max_pending:
+        pending = self.pending_requests()
+        if not self._held and pending + bodies < self.max_pending:
             yield request
         else:
-            self.logger.debug("list page %s held: %d requests pending", request.url, self.pending_requests())
+            self.logger.debug("list page %s held: %d requests pending", request.url, pending)
             self._held.append(request)
 
     def _release_held(self, request: scrapy.Request, spider: scrapy.Spider | None = None) -> None:
@@ -234,10 +235,11 @@ class FeedSpider(scrapy.Spider):
 
     def _idle_with_held(self, spider: scrapy.Spider | None = None) -> None:
         """``spider_idle`` with a list page still held (nothing left to answer): ask for it now."""
-        if self._held:
-            while self._held:
-                self.crawler.engine.crawl(self._held.popleft())
-            raise DontCloseSpider
+        if not self._held:
+            return
+        while self._held:
+            self.crawler.engine.crawl(self._held.popleft())
+        raise DontCloseSpider
 
     def with_id(self, items: list[Article]) -> list[Article]:
         """Rows that name an article; a row without one is dropped (``no_id``), never fetched."""

@@ -31,9 +31,9 @@ from scrapy.utils.conf import arglist_to_dict
 # of CPU at the crawl's depth, a fraction of it here).
 from crawler.net import hostgate  # noqa: F401
 from crawler.distributed.collector import collector_for
-from crawler.distributed.connection import RedisUnavailable, check_redis, mask_url
+from crawler.distributed.connection import checked_redis, mask_url
 from crawler.distributed.coordinator import Coordinator
-from crawler.run.arguments import ArgumentError, check_settings, check_spider, fail_unavailable, fail_usage
+from crawler.run.arguments import ArgumentError, check_settings, check_spider, fail_usage
 from crawler.archive.dates import run_now
 from crawler.archive.items import SYNDICATION
 from crawler.run.health import EXIT_BROKEN, close_run
@@ -117,13 +117,10 @@ class Command(ScrapyCommand):
         if self.workers is not None:
             if self.workers < 0:
                 fail_usage("crawlall", f"--workers {self.workers}: expected 0 or more")
-            if not self.settings.get("FINEWS_REDIS_URL"):
-                fail_usage("crawlall", "--workers needs FINEWS_REDIS_URL (redis://…): "
-                                       "without it crawlall runs in one process")
-            try:  # before the crawler process logs its start-up, and before the run lock
-                self.client = check_redis(self.settings.get("FINEWS_REDIS_URL"))
-            except RedisUnavailable as exc:
-                fail_unavailable("crawlall", f"{exc}; not starting")
+            # before the run lock, so that a missing Redis leaves the archive untouched
+            self.client = checked_redis("crawlall", self.settings,
+                                        "--workers needs FINEWS_REDIS_URL (redis://…): "
+                                        "without it crawlall runs in one process", "; not starting")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         root = self.settings.get("FINEWS_OUTPUT_DIR")

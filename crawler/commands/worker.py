@@ -24,11 +24,11 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import ScrapyDeprecationWarning, UsageError
 
 from crawler.distributed import keys
-from crawler.distributed.connection import RedisUnavailable, check_redis, error_text, mask_url
+from crawler.distributed.connection import checked_redis, error_text, mask_url
 from crawler.distributed.mirrorstate import REDIS_LOST, lost_line
 from crawler.distributed.modes import worker_settings
 from crawler.distributed.runs import SHARED_SETTINGS, wait_for_run
-from crawler.run.arguments import ArgumentError, check_settings, fail_unavailable, fail_usage
+from crawler.run.arguments import ArgumentError, check_settings, fail_usage
 from crawler.replay.sites import DEMO_SOURCES
 from crawler.run.quietlog import dumps_once
 from crawler.run.sources import sources_file
@@ -60,13 +60,9 @@ class Command(ScrapyCommand):
             fail_usage("worker", str(exc))
         if args:
             fail_usage("worker", "worker takes no arguments; the coordinator names the feeds")
-        if not self.settings.get("FINEWS_REDIS_URL"):
-            fail_usage("worker", "FINEWS_REDIS_URL is not set: a worker needs its coordinator's Redis "
-                                 "(-s FINEWS_REDIS_URL=redis://…)")
-        try:  # before the crawler process logs its start-up: one line
-            self.client = check_redis(self.settings.get("FINEWS_REDIS_URL"))
-        except RedisUnavailable as exc:
-            fail_unavailable("worker", str(exc))
+        self.client = checked_redis("worker", self.settings,
+                                    "FINEWS_REDIS_URL is not set: a worker needs its coordinator's Redis "
+                                    "(-s FINEWS_REDIS_URL=redis://…)")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         client = self.client

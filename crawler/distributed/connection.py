@@ -7,6 +7,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import redis
 
+from crawler.run.arguments import fail_unavailable, fail_usage
+
 # A dead or unreachable Redis must fail a run in seconds, not hang it. Blocking commands
 # (BLPOP …) on these clients must block for less than SOCKET_TIMEOUT.
 CONNECT_TIMEOUT = 3.0
@@ -73,3 +75,16 @@ def _password(url: str) -> str:
     """The password ``url`` carries, in its user part or a ``password=`` query ("" if none)."""
     parts = urlsplit(url)
     return parts.password or dict(parse_qsl(parts.query)).get("password", "")
+
+
+def checked_redis(command: str, settings, missing: str, unreachable_suffix: str = "") -> redis.Redis:
+    """A command's Redis, checked before its crawler process logs anything: without
+    ``FINEWS_REDIS_URL`` a usage error (``missing`` says why it is needed, exit 2), Redis
+    unreachable one line and exit 1 (``unreachable_suffix`` ends it)."""
+    url = settings.get("FINEWS_REDIS_URL")
+    if not url:
+        fail_usage(command, missing)
+    try:
+        return check_redis(url)
+    except RedisUnavailable as exc:
+        fail_unavailable(command, f"{exc}{unreachable_suffix}")
