@@ -24,13 +24,11 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 from twisted.internet import task
 
-from crawler.archive.index import ArchiveIndex
-from crawler.archive.items import Article
+from crawler.archive.index import ArchiveIndex, Drop, Entry
 from crawler.distributed import keys, messages
 from crawler.distributed.connection import mask_url, redis_client
 from crawler.distributed.known import DocumentMirror, KnownMirror
 from crawler.run.extensions import ArchiveState
-from crawler.run.freshness import Policy, Verdict, verdict
 
 logger = logging.getLogger(__name__)
 
@@ -78,15 +76,11 @@ class MirroredArchiveState(ArchiveState):
     def index(self) -> ArchiveIndex:
         raise RuntimeError("a worker never opens the archive: ask the mirror")
 
-    def verdict(self, item: Article, refresh: bool = False) -> Verdict:
-        entry, drop = self.mirror.lookup(item.id)
-        policy = Policy(self.now, refresh, self.recheck_hours, self.recheck_minutes, self.drop_retry_hours)
-        found = verdict(entry, item, policy, drop)
-        if entry is not None and not entry.row_sig and not found.fetch:
-            messages.send(self.client, self.inbox, {"kind": messages.ADOPT, "id": item.id, "row_sig": item.row_sig})
-        side = "fetch" if found.fetch else "skipped"
-        self.crawler.stats.inc_value(f"finews/{side}/{found.reason}")
-        return found
+    def known(self, item_id: str) -> tuple[Entry | None, Drop | None]:
+        return self.mirror.lookup(item_id)
+
+    def adopt_row(self, item_id: str, row_sig: str) -> None:
+        messages.send(self.client, self.inbox, {"kind": messages.ADOPT, "id": item_id, "row_sig": row_sig})
 
     def dropped(self, item_id: str, row_sig: str, reason: str) -> None:
         if item_id and row_sig:

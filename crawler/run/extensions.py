@@ -15,7 +15,7 @@ from scrapy.crawler import Crawler
 
 from crawler.archive.dates import run_now
 from crawler.run.freshness import Policy, Verdict, verdict
-from crawler.archive.index import UNREAD, ArchiveIndex, Entry, open_index, release_index
+from crawler.archive.index import UNREAD, ArchiveIndex, Drop, Entry, open_index, release_index
 from crawler.archive.items import Article
 from crawler.archive.retention import cutoff_date, retire
 from crawler.archive.storage import sweep_temp
@@ -49,14 +49,22 @@ class ArchiveState:
 
     def verdict(self, item: Article, refresh: bool = False) -> Verdict:
         """Should the body of this list row be fetched? (counted as fetch/… or skipped/…)."""
-        entry = self.index.get(item.id)
+        entry, drop = self.known(item.id)
         policy = Policy(self.now, refresh, self.recheck_hours, self.recheck_minutes, self.drop_retry_hours)
-        found = verdict(entry, item, policy, self.index.drop_of(item.id))
+        found = verdict(entry, item, policy, drop)
         if entry is not None and not entry.row_sig and not found.fetch:
-            self.index.adopt_row(item.id, item.row_sig)
+            self.adopt_row(item.id, item.row_sig)
         side = "fetch" if found.fetch else "skipped"
         self.crawler.stats.inc_value(f"finews/{side}/{found.reason}")
         return found
+
+    def known(self, item_id: str) -> tuple[Entry | None, Drop | None]:
+        """What the archive knows of an id: its index entry and its remembered drop."""
+        return self.index.get(item_id), self.index.drop_of(item_id)
+
+    def adopt_row(self, item_id: str, row_sig: str) -> None:
+        """Give an entry archived before row signatures existed the signature of its row."""
+        self.index.adopt_row(item_id, row_sig)
 
     def record(self, item_id: str, path: str, text: str, published: str, body_from: str,
                row_sig: str, known: Entry | None | object = UNREAD) -> None:
