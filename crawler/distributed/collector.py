@@ -68,7 +68,7 @@ class Collector(scrapy.Spider):
             elif message["kind"] == messages.DROPPED:
                 state.dropped(message["id"], message["row_sig"], message["reason"])
             elif message["kind"] == messages.ADOPT:
-                state.index.adopt_row(message["id"], message["row_sig"])
+                state.adopt_row(message["id"], message["row_sig"])
             elif message["kind"] == messages.WHOLE:
                 whole[message["url"]] = (message["etag"], message["last_modified"])
             elif message["kind"] == messages.PARTLY:
