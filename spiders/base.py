@@ -249,15 +249,16 @@ class FeedSpider(scrapy.Spider):
                 self.drop(item, "no_id", f"(row {item.title[:40]!r} has no id or code)", fetched=False)
         return kept
 
-    def first_of_each_id(self, items: list[Article]) -> list[Article]:
-        """Items whose id this run has not listed yet.
+    def first_of_each_id(self, items: list[Article], claimant: str = "") -> list[Article]:
+        """Items whose id this run has not listed yet (``claimant``: what lists them, see
+        ``listed_before``).
 
         A list shifting while it is paged shows a row twice (skipped/duplicate); the same id
         with other content is a source error: the first row wins, the other is dropped.
         """
         kept = []
         for item in items:
-            seen = self.listed_before(item)
+            seen = self.listed_before(item, claimant)
             if seen is None:
                 kept.append(item)
             elif seen == item.row_sig:
@@ -267,9 +268,10 @@ class FeedSpider(scrapy.Spider):
                           fetched=False)
         return kept
 
-    def listed_before(self, item: Article) -> str | None:
+    def listed_before(self, item: Article, claimant: str = "") -> str | None:
         """The row signature this id was listed with earlier in the run; None (and now
-        remembered) the first time."""
+        remembered) the first time. One process lists each document once: ``claimant``
+        matters only to spiders whose lists a second worker may read again."""
         seen = self._listed.get(item.id)
         if seen is None:
             self._listed[item.id] = item.row_sig

@@ -119,11 +119,17 @@ class FeedsSpider(FeedSpider):
         """A worker of a distributed run: requests travel through Redis as JSON."""
         return bool(self.settings.get("FINEWS_RUN_ID"))
 
-    def listed_before(self, item: Article) -> str | None:
-        """Across every worker when queued: a document on another worker may list it too."""
-        if self.queued:
-            return self.state.listed_before(item.id, item.row_sig)
-        return super().listed_before(item)
+    def listed_before(self, item: Article, claimant: str = "") -> str | None:
+        """Across every worker when queued: a document on another worker may list it too.
+
+        This worker's own memory first (an entry twice in one document); then Redis, where
+        ``claimant`` (document and entry URL) lets a document read again after its worker
+        died claim its own entries again.
+        """
+        seen = super().listed_before(item)
+        if seen is None and self.queued:
+            return self.state.listed_before(item.id, item.row_sig, claimant)
+        return seen
 
     def check_queued(self, request: dict[str, Any]) -> None:
         """A queued request naming a source this worker's sources file lacks is foreign."""
@@ -200,7 +206,7 @@ class FeedsSpider(FeedSpider):
         item = entry_item(entry, doc.source.name, doc.source.slug)
         if item.id:
             item = replace(item, id=self.state.alias_of(item.id))
-        kept = self.first_of_each_id(self.with_id([item]))
+        kept = self.first_of_each_id(self.with_id([item]), claimant=f"{doc.url} {item.source_url}")
         if not kept:
             return None, ""
         if self.older_than_wanted(item, doc.source):
@@ -236,13 +242,13 @@ class FeedsSpider(FeedSpider):
                               dont_filter=True)
 
     def on_page(self, response: Response, item: Article, doc: Document) -> Iterator:
-        yield from self.article(response, item, doc.source)
+        yield from self.article(response, item, doc.source, doc.url)
         yield from self.pull(doc)
 
     def on_queued_page(self, response: Response, item: Article, source: str, document: str) -> Iterator:
-        yield from self.article(response, item, self.sources[source])
+        yield from self.article(response, item, self.sources[source], document)
 
-    def article(self, response: Response, item: Article, source: Source) -> Iterator[Article]:
+    def article(self, response: Response, item: Article, source: Source, document: str) -> Iterator[Article]:
         if response.status in NO_ARTICLE_STATUSES or not isinstance(response, TextResponse):
             why = f"HTTP {response.status}" if response.status != 200 else "not an HTML page"
             self.drop_no_body(item, f"{why} at {response.url}")
@@ -254,7 +260,7 @@ class FeedsSpider(FeedSpider):
             self.drop_no_body(item, f"no article in the page {url}")
             return
         found = page_item(item, page, url)
-        if found.id != item.id and not self.first_canonical(item, found):
+        if found.id != item.id and not self.first_canonical(item, found, document):
             return
         if self.older_than_wanted(found, source):
             self.drop(found, "too_old", f"(page dated {found.published!r})")
@@ -262,11 +268,11 @@ class FeedsSpider(FeedSpider):
         self.stat("body/page")
         yield found
 
-    def first_canonical(self, item: Article, found: Article) -> bool:
+    def first_canonical(self, item: Article, found: Article, document: str) -> bool:
         """The page named another canonical URL than its entry's: remember that (for the
         entry's own URL), and go on only if that article is neither archived nor listed already."""
         self.state.alias(article_id(item.source_url), found.id)
-        if not self.first_of_each_id([found]):
+        if not self.first_of_each_id([found], claimant=f"{document} {item.source_url}"):
             return False
         if self.state.archived(found.id) and not self._refresh:
             self.stat("skipped/known")

@@ -54,6 +54,9 @@ def give_up(url: str) -> None:
     os._exit(1)
 
 
+CLAIM_SEP = "\x1f"  # between row signature and claimant in the run's listed hash
+
+
 class MirroredArchiveState(ArchiveState):
     """``EXTENSIONS`` entry of a worker in place of ArchiveState (spiders find it by that class)."""
 
@@ -90,12 +93,21 @@ class MirroredArchiveState(ArchiveState):
     def archived(self, item_id: str) -> bool:
         return self.mirror.lookup(item_id)[0] is not None
 
-    def listed_before(self, item_id: str, row_sig: str) -> str | None:
+    def listed_before(self, item_id: str, row_sig: str, claimant: str) -> str | None:
         """The row signature under which any worker listed this id earlier in the run; None
-        the first time (then it is recorded, atomically)."""
+        the first time (then it is recorded, atomically, with ``claimant``).
+
+        ``claimant`` names what listed it (a document and its entry). The same claimant
+        asking again is a document or page read again after the worker holding its lease
+        died: still the first, or its pages would be lost with that worker.
+        """
+        claim = f"{row_sig}{CLAIM_SEP}{claimant}"
         with self.client.pipeline() as pipe:
-            first, seen = pipe.hsetnx(self.listed, item_id, row_sig).hget(self.listed, item_id).execute()
-        return None if first else seen.decode()
+            first, seen = pipe.hsetnx(self.listed, item_id, claim).hget(self.listed, item_id).execute()
+        if first:
+            return None
+        seen_sig, _, seen_claimant = seen.decode().partition(CLAIM_SEP)
+        return None if seen_claimant == claimant else seen_sig
 
     def validators(self, url: str) -> tuple[str, str]:
         return self.documents.validators(url)
