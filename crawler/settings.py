@@ -5,6 +5,8 @@ real endpoint as default, so a run is pointed elsewhere with ``-s NAME=value`` a
 nothing in the code needs to change.
 """
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 BOT_NAME = "finews"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
@@ -108,6 +110,11 @@ EXTENSIONS = {
     "crawler.run.monitors.HealthMonitors": 500,
     "crawler.run.progress.CrawlProgress": 600,
 }
+# Scrapy's own extensions but the two ports below: Scrapy imports every class named in
+# EXTENSIONS_BASE even when EXTENSIONS maps it to None, and these two pull in aiohttp's
+# server and twisted.conch, a third of an empty crawl's clock.
+EXTENSIONS_BASE = {path: order for path, order in _scrapy_defaults.EXTENSIONS_BASE.items()
+                   if path.rsplit(".", 1)[-1] not in ("TelnetConsole", "RemoteControl")}
 # Live progress per feed (crawler/run/progress.py): a display on a terminal, else a log line.
 FINEWS_PROGRESS = True
 # Seconds between a feed's progress log lines when stderr is not a terminal (cron).

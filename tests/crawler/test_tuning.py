@@ -45,3 +45,30 @@ def test_zero_threshold_leaves_the_collector_alone_and_debug_stays_debug(restore
     started(FINEWS_GC_THRESHOLD=0, LOG_LEVEL="DEBUG")
     assert gc.get_freeze_count() == 0 and gc.get_threshold() == threshold
     assert logging.getLogger("scrapy.core.scraper").isEnabledFor(logging.DEBUG)
+
+
+def test_a_crawl_loads_neither_port_opening_extension():
+    """No telnet console, no remote-control server, and not even their modules (aiohttp's
+    server alone was a third of an empty crawl's clock)."""
+    import subprocess
+    import sys
+
+    from tests.support import ROOT
+
+    probe = ("import sys\n"
+             "from scrapy.utils.project import get_project_settings\n"
+             "from scrapy.crawler import Crawler\n"
+             "from scrapy.utils.reactor import install_reactor\n"
+             "install_reactor(get_project_settings()['TWISTED_REACTOR'])\n"
+             "from spiders.emnews import EmnewsSpider\n"
+             "crawler = Crawler(EmnewsSpider, get_project_settings())\n"
+             "crawler._apply_settings()\n"
+             "names = [type(e).__name__ for e in crawler.extensions.middlewares]\n"
+             "print(sorted(names))\n"
+             "print([m for m in ('scrapy.extensions.remote_control', 'scrapy.extensions.telnet', 'aiohttp')"
+             " if m in sys.modules])\n")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    loaded, imported = out.strip().splitlines()
+    assert "ArchiveState" in loaded and "CoreStats" in loaded
+    assert "RemoteControl" not in loaded and "TelnetConsole" not in loaded
+    assert imported == "[]"
