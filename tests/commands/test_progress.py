@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from crawler.run.progress import Counts, describe, read_counts
+from crawler.run.counts import Counts, describe, read_counts
 from crawler.replay.dataset import generate
 from tests.support import LOOPBACK, ROOT, run_crawl
 
@@ -111,3 +111,27 @@ def test_counts_come_from_the_run_stats():
     assert describe(counts, 0.0) == "listed 120, fetched 40/80, written 38, 0.0/s"
     share = read_counts("share", {"finews/share/asked": 9, "finews/written/new": 4})
     assert (share.listed, share.total, share.done) == (9, 9, 4)
+
+
+def test_a_cron_run_never_imports_rich(tmp_path):
+    """Off a terminal the progress is a log line: rich, a quarter of an empty crawl's set-up,
+    is not even imported."""
+    import subprocess
+    import sys
+
+    from tests.support import ROOT
+
+    probe = ("import sys\n"
+             "from scrapy.utils.test import get_crawler\n"
+             "from scrapy.utils.reactor import install_reactor\n"
+             "install_reactor('twisted.internet.asyncioreactor.AsyncioSelectorReactor')\n"
+             "from crawler.run.progress import CrawlProgress\n"
+             "from spiders.emnews import EmnewsSpider\n"
+             "crawler = get_crawler(EmnewsSpider, {'FINEWS_PROGRESS': True, 'FINEWS_PROGRESS_SECONDS': 30})\n"
+             "progress = CrawlProgress.from_crawler(crawler)\n"
+             "progress.spider_opened(EmnewsSpider.from_crawler(crawler))\n"
+             "progress.loop.stop()\n"
+             "print(progress.display, 'rich' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True,
+                         stdin=subprocess.DEVNULL)
+    assert out.stdout.split() == ["None", "False"], out.stderr[-2000:]
