@@ -155,7 +155,6 @@ DOWNLOADER_MIDDLEWARES = {
     # (crawler.net.robots: Scrapy's, fixed for requests waiting on one robots.txt together)
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.net.robots.RobotsTxtMiddleware": 40,
-    "crawler.net.middlewares.ReplayMiddleware": 50,
     "crawler.net.middlewares.RetryBackoffMiddleware": 60,
 }
 

@@ -22,7 +22,7 @@ import yaml
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from crawler.net.middlewares import replay_url
+from crawler.net.replayroute import replay_url
 from crawler.parsers import SourceError
 from crawler.parsers.discovery import COMMON_PATHS, feed_links, page_title, robots_sitemaps, site_root
 from crawler.parsers.feeds import parse_feed

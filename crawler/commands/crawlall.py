@@ -151,8 +151,9 @@ class Command(ScrapyCommand):
         assert self.crawler_process is not None
         loader = self.crawler_process.spider_loader
         try:
-            run = coordinator.open([loader.load(name) for name in self.feeds])
+            # Local workers start first: their start-up overlaps mirroring and seeding.
             coordinator.start_workers(self.workers)
+            run = coordinator.open([loader.load(name) for name in self.feeds])
             crawls: list[tuple[str | type, dict[str, str]]] = [(collector_for(name, run.id), {}) for name in run.feeds]
             crawlers = self.crawl_feeds(root, crawls)
         finally:

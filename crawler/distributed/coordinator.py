@@ -26,7 +26,8 @@ from crawler.archive.index import open_index, release_index
 from crawler.distributed import keys
 from crawler.distributed.known import DocumentMirror, publish_documents, publish_known
 from crawler.distributed.queue import LeasedQueue
-from crawler.distributed.runs import SHARED_SETTINGS, Run, close_run, open_run
+from crawler.distributed.connection import mask_url
+from crawler.distributed.runs import SHARED_SETTINGS, Run, close_run, open_run, waiting_workers
 
 logger = logging.getLogger("finews.coordinator")
 
@@ -58,6 +59,7 @@ class Coordinator:
         self.spargs = spargs
         self.prefix = keys.prefix_of(settings)
         self.run: Run | None = None
+        self.run_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
         self.workers: list[subprocess.Popen] = []
 
     def open(self, spiders: list[type[scrapy.Spider]]) -> Run:
@@ -68,13 +70,16 @@ class Coordinator:
             publish_documents(self.client, self.prefix, index)
         finally:
             release_index(index)
-        run_id = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        run_id = self.run_id
         for spidercls in spiders:
             self.seed(spidercls)
         shared = {name: str(self.settings.get(name)) for name in SHARED_SETTINGS if self.settings.get(name)}
         self.run = Run(run_id, [s.name for s in spiders], self.spargs, shared)
         open_run(self.client, self.prefix, self.run)
         logger.info("run %s open: %d known ids mirrored, feeds %s", run_id, known, ", ".join(self.run.feeds))
+        if not self.workers and not waiting_workers(self.client, self.prefix):
+            logger.warning("run %s: no worker is waiting for it; it goes on when `scrapy worker` joins "
+                           "(FINEWS_REDIS_URL=%s)", run_id, mask_url(self.settings.get("FINEWS_REDIS_URL")))
         return self.run
 
     def seed(self, spidercls: type[scrapy.Spider]) -> None:
@@ -88,8 +93,9 @@ class Coordinator:
             queue.push(request)
 
     def start_workers(self, count: int) -> None:
-        """``count`` local ``scrapy worker`` processes with this command line's settings;
-        their logs go to a temporary folder (the archive stays the coordinator's alone)."""
+        """``count`` local ``scrapy worker`` processes with this command line's settings, each
+        waiting for this run (not any other open in Redis); their logs go to a temporary
+        folder (the archive stays the coordinator's alone)."""
         if count <= 0:
             return
         logs = Path(tempfile.mkdtemp(prefix="finews-workers-"))
@@ -100,7 +106,8 @@ class Coordinator:
                 args += ["-s", f"{name}={attribute.value}"]
         for number in range(count):
             with open(logs / f"worker-{number}.log", "wb") as log:
-                self.workers.append(subprocess.Popen([sys.executable, "-m", "scrapy", "worker", *args],
+                self.workers.append(subprocess.Popen([sys.executable, "-m", "scrapy", "worker", *args,
+                                                      "--run-id", self.run_id],
                                                      stdout=log, stderr=subprocess.STDOUT))
         logger.info("%d local workers started, logs in %s", count, logs)
 
@@ -112,7 +119,8 @@ class Coordinator:
                 close_run(self.client, self.prefix, self.run)
             except (redis.RedisError, OSError) as error:  # Redis lost: its keys went with it, or expire
                 logger.warning("could not close run %s in Redis: %s", self.run.id, error)
-        deadline = time.monotonic() + WORKER_EXIT_SECONDS
+        # Workers of a run that never opened would wait for it: they go at once.
+        deadline = time.monotonic() + (WORKER_EXIT_SECONDS if self.run is not None else 0)
         for proc in self.workers:
             try:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))

@@ -40,7 +40,7 @@ class RedisHostGateHandler(HostGateHandler):
         host = host_key(request)
         token = await self.redis_gate.acquire(host)
         try:
-            return await self.inner.download_request(request)
+            return await self.transfer(request)
         finally:
             await self.redis_gate.release(host, token)
 

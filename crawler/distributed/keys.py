@@ -53,3 +53,8 @@ def inbox_key(prefix: str, feed: str) -> str:
 def active_key(prefix: str, run_id: str, feed: str, worker: str = "*") -> str:
     """A worker still crawling ``feed`` in this run (expires unless renewed: a killed worker's goes)."""
     return f"{prefix}:active:{run_id}:{feed}:{worker}"
+
+
+def waiting_key(prefix: str, worker: str = "*") -> str:
+    """A worker started and waiting for the next run (expires unless renewed)."""
+    return f"{prefix}:waiting:{worker}"

@@ -17,7 +17,10 @@ from crawler.distributed import keys
 
 # Settings a run carries to every worker, whatever the worker's own command line says.
 SHARED_SETTINGS = ("FINEWS_NOW", "FINEWS_REPLAY_URL", "FINEWS_TIMEZONE", "FINEWS_LEASE_SECONDS")
-POLL_SECONDS = 0.5
+# How often a waiting worker looks for the open run, and how long its "waiting" mark
+# outlives its last look.
+POLL_SECONDS = 0.1
+WAITING_TTL_MS = 3000
 
 
 @dataclass
@@ -47,13 +50,25 @@ def current_run(client: redis.Redis, prefix: str) -> Run | None:
     return run if plain else None
 
 
-def wait_for_run(client: redis.Redis, prefix: str, not_id: str = "") -> Run:
-    """Block until a run (other than ``not_id``) is open."""
+def wait_for_run(client: redis.Redis, prefix: str, not_id: str = "", worker: str = "", run_id: str = "") -> Run:
+    """Block until a run (other than ``not_id``; exactly ``run_id`` if given) is open.
+    Meanwhile ``worker`` (if named) keeps a ``waiting`` mark, so a coordinator can say how
+    many workers stand ready."""
+    mark = keys.waiting_key(prefix, worker) if worker else ""
     while True:
         run = current_run(client, prefix)
-        if run is not None and run.id != not_id:
+        if run is not None and run.id != not_id and run.id == (run_id or run.id):
+            if mark:
+                client.delete(mark)
             return run
+        if mark:
+            client.set(mark, "1", px=WAITING_TTL_MS)
         time.sleep(POLL_SECONDS)
+
+
+def waiting_workers(client: redis.Redis, prefix: str) -> int:
+    """Workers waiting for a run right now."""
+    return sum(1 for _ in client.scan_iter(match=keys.waiting_key(prefix), count=1000))
 
 
 def close_run(client: redis.Redis, prefix: str, run: Run) -> None:

@@ -7,6 +7,10 @@ in a slot at once when the slot has no download delay. This download handler wra
 Scrapy's HTTP/1.1 one and lets a request onto the network only when its source host has
 fewer than ``FINEWS_HOST_CONCURRENCY`` requests open and the previous one started at least
 ``FINEWS_HOST_INTERVAL`` seconds before, counted across the process.
+
+It is also where a request is sent to the offline replay (FINEWS_REPLAY_URL): the request
+is rerouted on its way to the network and its response handed back under the real URL,
+so it never goes through the scheduler again (in a distributed run, the shared queue).
 """
 
 from __future__ import annotations
@@ -18,10 +22,12 @@ from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.http import Request, Response
 from scrapy.utils.httpobj import urlparse_cached
 
+from crawler.net.replayroute import replay_url
+
 
 def host_key(request: Request) -> str:
-    """The host a request counts against: its download slot (the replay keeps the real host
-    there), else its URL's host. Shared with the Redis gate (crawler.distributed.gatehandler)."""
+    """The host a request counts against: its download slot, else its URL's host. Shared
+    with the Redis gate (crawler.distributed.gatehandler)."""
     return request.meta.get("download_slot") or urlparse_cached(request).hostname or ""
 
 
@@ -50,6 +56,7 @@ class HostGateHandler:
         self.inner = HTTP11DownloadHandler(crawler)
         self.concurrency = max(1, crawler.settings.getint("FINEWS_HOST_CONCURRENCY"))
         self.interval = crawler.settings.getfloat("FINEWS_HOST_INTERVAL")
+        self.replay = (crawler.settings.get("FINEWS_REPLAY_URL") or "").rstrip("/")
 
     @classmethod
     def from_crawler(cls, crawler) -> "HostGateHandler":
@@ -72,7 +79,16 @@ class HostGateHandler:
             host.next_start = start + self.interval
             if start > now:
                 await asyncio.sleep(start - now)
+            return await self.transfer(request)
+
+    async def transfer(self, request: Request) -> Response:
+        """The request over HTTP/1.1, to the replay instead of its host when there is one."""
+        if not self.replay or request.url.startswith(self.replay + "/"):
             return await self.inner.download_request(request)
+        routed = request.replace(url=replay_url(self.replay, request.url))
+        response = await self.inner.download_request(routed)
+        request.meta.update(routed.meta)  # what the transfer noted (download_latency, …)
+        return response.replace(url=request.url)
 
     async def close(self) -> None:
         await self.inner.close()

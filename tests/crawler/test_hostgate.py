@@ -30,7 +30,7 @@ class FakeHTTP:
 
 def gate(inner: FakeHTTP, concurrency: int, interval: float) -> HostGateHandler:
     handler = HostGateHandler.__new__(HostGateHandler)  # no Twisted reactor in unit tests
-    handler.inner, handler.concurrency, handler.interval = inner, concurrency, interval
+    handler.inner, handler.concurrency, handler.interval, handler.replay = inner, concurrency, interval, ""
     return handler
 
 

@@ -120,7 +120,7 @@ class FailingHTTP:
 
 def test_the_slot_is_released_when_the_download_fails(redis_server):
     handler = RedisHostGateHandler.__new__(RedisHostGateHandler)  # no Twisted reactor in unit tests
-    handler.inner = FailingHTTP()
+    handler.inner, handler.replay = FailingHTTP(), ""
 
     async def run() -> None:
         handler.redis_gate = RedisHostGate(Redis.from_url(redis_server.url), "t", 1, 0.0)

@@ -136,6 +136,7 @@ def test_hostile_queue_entries_are_dropped_counted_and_never_run(redis_server, t
     out, err = coordinator.communicate(timeout=120)
     assert worker.returncode == 0 and coordinator.returncode == 0, err[-3000:]
     assert "foreign queue entries dropped in emnews: foreign_url=1, not_json=2" in out
+    assert "no worker is waiting for it; it goes on when `scrapy worker` joins" in err  # none had started
     assert not marker.exists()
     assert "evil.example.org" not in worker.stderr.replace("host 'evil.example.org'", "")
     assert client.hlen("finews:q:emnews:entries") == 0
@@ -143,18 +144,48 @@ def test_hostile_queue_entries_are_dropped_counted_and_never_run(redis_server, t
 
 
 def test_a_forever_worker_serves_run_after_run_and_a_rerun_costs_lists_only(redis_server, tmp_path):
+    """Its process for the next run is started and waiting (its mark in Redis) before that
+    run opens; SIGTERM ends it and that waiting process."""
+    import os
+    import signal
+    import time
+
+    from crawler.distributed.keys import waiting_key
     from tests.commands.test_replay_demo import feed_table
+
+    client = redis_client(redis_server.url)
+
+    def waiting_pids() -> list[int]:
+        """The pids of the workers waiting for a run, from their marks (host-pid-random)."""
+        deadline = time.monotonic() + 60
+        while not (marks := [k.decode() for k in client.scan_iter(match=waiting_key("finews"))]):
+            assert time.monotonic() < deadline, "no worker is waiting"
+            time.sleep(0.05)
+        return [int(mark.rsplit("-", 2)[1]) for mark in marks]
 
     settings = {"FINEWS_NOW": NOW, "FINEWS_REDIS_URL": redis_server.url}
     worker = subprocess.Popen([sys.executable, "-m", "scrapy", "worker", "--forever", *LOOPBACK,
                                "-s", f"FINEWS_NOW={NOW}", "-s", f"FINEWS_REDIS_URL={redis_server.url}"],
                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
+        before_first = waiting_pids()
         first = run_crawlall(None, tmp_path, settings=settings, options=("--workers", "0"), timeout=120)
+        before_again = waiting_pids()
         again = run_crawlall(None, tmp_path, settings=settings, options=("--workers", "0"), timeout=120)
+        waiting = waiting_pids()
     finally:
-        worker.terminate()
+        worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=30)
+    assert len(before_first) == len(before_again) == len(waiting) == 1
+    assert len({*before_first, *before_again, *waiting}) == 3  # a fresh process per run
+    assert worker.returncode == 0
+    for pid in waiting:  # the waiting child went with its parent
+        try:
+            os.kill(pid, 0)
+            raise AssertionError(f"worker child {pid} still running")
+        except ProcessLookupError:
+            pass
+    assert "no worker is waiting" not in first.stderr + again.stderr
     assert feed_table(first.stdout)["emnews"]["new"] == 120
     table = feed_table(again.stdout)
     assert all(row["fetched"] == 0 and row["new"] == 0 for row in table.values()), again.stdout
