@@ -59,3 +59,17 @@ def test_starts_on_one_host_are_spaced_by_the_interval():
     starts = inner.starts["a.example"]
     assert len(starts) == 5
     assert min(b - a for a, b in zip(starts, starts[1:])) >= 0.045
+
+
+def test_a_replayed_request_is_scheduled_once_and_answered_under_its_real_url(replay, tmp_path):
+    """The replay is reached at the transport: each request passes the scheduler once (in a
+    distributed run, one push and one pop in Redis), and the spider sees the real URL."""
+    from crawler.replay.server import load_dataset
+    from tests.support import crawl_stats, run_crawl
+
+    server = replay(load_dataset())
+    proc = run_crawl("emnews", server.url, tmp_path, "limit=5", settings={"FINEWS_NOW": "2026-11-25T08:00:00"})
+    stats = crawl_stats(proc.stderr)
+    assert stats["downloader/request_count"] == sum(server.counts.values()) > 5
+    assert stats["scheduler/enqueued"] == stats["scheduler/dequeued"] == stats["downloader/request_count"]
+    assert "127.0.0.1" not in "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "_posts").glob("*.md"))
