@@ -31,6 +31,7 @@ from crawler.distributed import keys
 from crawler.distributed.connection import checked_redis, error_text, mask_url
 from crawler.distributed.mirrorstate import REDIS_LOST, lost_line
 from crawler.distributed.modes import worker_settings
+from crawler.distributed.preload import preload
 from crawler.distributed.runs import SHARED_SETTINGS, wait_for_run
 from crawler.run.arguments import ArgumentError, check_settings, fail_usage
 from crawler.replay.sites import DEMO_SOURCES
@@ -132,6 +133,7 @@ class Command(ScrapyCommand):
         crawl its feeds until their queues are done; name the run in the file ``served``."""
         assert self.crawler_process is not None
         worker_id = f"{os.uname().nodename}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        preload(self.settings, worker_settings(self.settings, "", worker_id))
         try:
             run = wait_for_run(client, prefix, not_id=after_run, worker=worker_id, run_id=run_id)
         except (redis.RedisError, OSError) as error:

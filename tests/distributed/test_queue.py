@@ -327,3 +327,30 @@ def test_a_crawl_acks_every_entry_and_ends(client, redis_server, tmp_path):
     assert stats["item_scraped_count"] == 2  # /a and /moved
     assert stats["scheduler/enqueued/redis"] == stats["scheduler/dequeued/redis"] == 8
     assert client.zcard("t:q:tiny:pending") == client.zcard("t:q:tiny:leases") == client.hlen("t:q:tiny:entries") == 0
+
+
+def test_an_entry_names_callbacks_as_scrapy_would_without_searching_the_spider():
+    """The queue names a request's spider methods by direct look-up; the entry is the dict
+    Request.to_dict(spider=…) gives, for a plain and a form request."""
+    import scrapy
+
+    from crawler.distributed.queue import LeasedQueue
+
+    class Spider(scrapy.Spider):
+        name = "s"
+
+        def parse(self, response):
+            return None
+
+        def failed(self, failure):
+            return None
+
+    queue = LeasedQueue.__new__(LeasedQueue)
+    queue.spider = spider = Spider()
+    requests = [scrapy.Request("http://a.example/x", callback=spider.parse, errback=spider.failed, priority=3,
+                               meta={"m": 1}, cb_kwargs={"k": [1, 2]}),
+                scrapy.Request("http://a.example/y"),
+                scrapy.FormRequest("http://a.example/z", formdata={"q": "1"}, callback=spider.parse)]
+    for request in requests:
+        assert queue._request_dict(request) == request.to_dict(spider=spider)
+    assert queue._request_dict(requests[0])["errback"] == "failed"
