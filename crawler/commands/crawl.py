@@ -28,6 +28,7 @@ from crawler.run.arguments import ArgumentError, check_settings, check_spider, f
 from crawler.archive.dates import run_now
 from crawler.run.health import close_run
 from crawler.run.monitors import judge_unclosed
+from crawler.run.preload import preload
 from crawler.run.runlock import LOCK, LockHeld, wait_for_lock
 from crawler.run.summary import feed_summary, format_table
 
@@ -72,6 +73,7 @@ class Command(ScrapyCrawl):
     def crawl(self, spidercls: type, name: str, spargs: dict, root: str) -> None:
         """Run the spider, print its summary, record the run and set the exit code."""
         assert self.crawler_process is not None
+        preload(self.settings, {})
         crawler = self._create_crawler(spidercls)
         started = time.monotonic()
         self.crawler_process.crawl(crawler, **spargs)

@@ -38,6 +38,7 @@ from crawler.archive.dates import run_now
 from crawler.archive.items import SYNDICATION
 from crawler.run.health import EXIT_BROKEN, close_run
 from crawler.run.monitors import judge_unclosed
+from crawler.run.preload import preload
 from crawler.run.quietlog import dumps_once
 from crawler.replay.server import ReplayServer, load_dataset
 from crawler.replay.sites import DEMO_SOURCES
@@ -170,6 +171,7 @@ class Command(ScrapyCommand):
         run; returns the crawlers."""
         assert self.crawler_process is not None
         dumps_once()
+        preload(self.settings, {})
         started = time.monotonic()
         crawlers = []
         for spider, spargs in crawls:

@@ -31,10 +31,10 @@ from crawler.distributed import keys
 from crawler.distributed.connection import checked_redis, error_text, mask_url
 from crawler.distributed.mirrorstate import REDIS_LOST, lost_line
 from crawler.distributed.modes import worker_settings
-from crawler.distributed.preload import preload
 from crawler.distributed.runs import SHARED_SETTINGS, wait_for_run
 from crawler.run.arguments import ArgumentError, check_settings, fail_usage
 from crawler.replay.sites import DEMO_SOURCES
+from crawler.run.preload import preload
 from crawler.run.quietlog import dumps_once
 from crawler.run.sources import sources_file
 

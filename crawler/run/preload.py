@@ -1,9 +1,10 @@
-"""A waiting worker imports, before its run opens, what that run's crawlers will load.
+"""Import, up front, every component a crawl's crawlers will load.
 
 Scrapy imports each component (extensions, middlewares, pipelines, handlers, scheduler)
-when a crawler is built, and a worker can only build its crawlers once it knows the run
-(its id and feeds). Importing them while it waits moves that time, a few hundred
-milliseconds of every run's start, into a standing worker's idle time.
+while it builds a crawler, inside the crawl. A waiting worker preloads them before its run
+opens, which moves a few hundred milliseconds of every run's start into a standing
+worker's idle time; ``crawl`` and ``crawlall`` preload them with the process's start-up,
+before their crawl clock starts, so that the clock measures crawling.
 """
 
 from __future__ import annotations
