@@ -10,8 +10,9 @@ No full collection runs first: it cost ~0.09 s of every crawl's clock and found 
 dozen unreachable objects, which are now frozen with the rest.
 
 Scrapy filters log records by ``LOG_LEVEL`` at its handler, after each record (a
-"Crawled" and a "Scraped" line per article) has been built; raising the root logger to
-``LOG_LEVEL`` skips building records that no handler would show.
+"Crawled" and a "Scraped" line per article) has been built; raising the root logger, and
+any logger set lower (Scrapy's own "scrapy" one is set to DEBUG), to ``LOG_LEVEL`` skips
+building records that no handler would show.
 """
 
 from __future__ import annotations
@@ -45,8 +46,14 @@ class ProcessTuning:
             return
         _done = True
         level = logging.getLevelName(str(self.log_level).upper())
-        if isinstance(level, int) and logging.root.level < level:
-            logging.root.setLevel(level)
+        if isinstance(level, int):
+            # Scrapy sets its own "scrapy" logger to DEBUG: raised too, or every request
+            # and item still builds its "Crawled"/"Scraped" record.
+            loggers = [logging.root, *(lg for lg in logging.root.manager.loggerDict.values()
+                                       if isinstance(lg, logging.Logger) and lg.level)]
+            for logger in loggers:
+                if logger.level < level:
+                    logger.setLevel(level)
         if self.gc_threshold > 0:
             gc.freeze()
             _, gen1, gen2 = gc.get_threshold()

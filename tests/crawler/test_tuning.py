@@ -16,11 +16,15 @@ from tests.support import project_settings
 def restored(monkeypatch):
     monkeypatch.setattr(tuning, "_done", False)
     threshold, level = gc.get_threshold(), logging.root.level
+    levels = {lg: lg.level for lg in logging.root.manager.loggerDict.values() if isinstance(lg, logging.Logger)}
     logging.root.setLevel(logging.NOTSET)
     yield
     gc.unfreeze()
     gc.set_threshold(*threshold)
     logging.root.setLevel(level)
+    for logger, before in levels.items():
+        logger.setLevel(before)
+    logging.getLogger("scrapy").setLevel(levels.get(logging.getLogger("scrapy"), logging.NOTSET))
 
 
 def started(**settings) -> tuning.ProcessTuning:
@@ -30,12 +34,15 @@ def started(**settings) -> tuning.ProcessTuning:
 
 
 def test_engine_start_freezes_once_raises_the_threshold_and_the_root_level(restored):
+    scrapy_logger = logging.getLogger("scrapy")
+    scrapy_logger.setLevel(logging.DEBUG)  # as Scrapy's configure_logging leaves it
     extension = started(FINEWS_GC_THRESHOLD=4321, LOG_LEVEL="INFO")
     frozen = gc.get_freeze_count()
     assert frozen > 1000
     assert gc.get_threshold()[0] == 4321
     assert logging.root.level == logging.INFO
     assert not logging.getLogger("scrapy.core.scraper").isEnabledFor(logging.DEBUG)
+    assert scrapy_logger.level == logging.INFO
     extension.engine_started()  # a second feed's engine: nothing more is frozen
     assert gc.get_freeze_count() == frozen
 
