@@ -20,7 +20,7 @@ FINEWS_SITE_BASE = "//finews.withounder.com"
 # Link written in a media/market post's <...> line; {code} is the info code (NW...).
 FINEWS_SHARE_URL = "http://choicewzp1.eastmoney.com/html_News/NewsShare.html?infoCode={code}"
 # Empty: talk to the real sources. Set to http://127.0.0.1:PORT to send every request
-# to a replay server instead (see crawler/net/middlewares.py and crawler/replay/).
+# to a replay server instead (see crawler/net/hostgate.py and crawler/replay/).
 FINEWS_REPLAY_URL = ""
 
 # --- rolling 7x24 news (spider emnews) -------------------------------------------------

@@ -16,8 +16,8 @@ set, id → deadline), ``K:dropped`` (hash, reason → entries dropped undecoded
 
 The popped request carries its entry id in ``meta["finews_lease"]``. A request pushed
 with that key still set is a replacement of the leased one made on the way to the
-network (a redirect, a retry, the replay's rerouting): pushing it acknowledges the old
-entry in the same step, and so does the scheduler dropping it as a duplicate
+network (a redirect, a retry): pushing it acknowledges the old entry in the same step,
+and so does the scheduler dropping it as a duplicate
 (``request_dropped``). Requests a callback yields are new entries: the ack middleware
 takes the key off them.
 """

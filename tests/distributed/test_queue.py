@@ -142,7 +142,7 @@ def test_hostile_entries_are_dropped_counted_and_never_run(client, tmp_path, cap
 
 
 def test_pushing_a_replacement_acks_the_leased_entry(client):
-    """A redirect, a retry or the replay's rerouting copies the request, meta and all: the
+    """A redirect or a retry copies the request, meta and all: the
     copy takes the leased entry's place."""
     queue = worker(client)
     queue.push(request("a"))
