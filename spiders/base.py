@@ -10,6 +10,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from dataclasses import replace
+from functools import cached_property
 
 import scrapy
 from scrapy import signals
@@ -102,8 +103,8 @@ class FeedSpider(scrapy.Spider):
     def __init__(self, *args, **kwargs):
         self.check_arguments(kwargs)
         super().__init__(*args, **kwargs)
-        self._taken = 0
         self._limit = _whole_number("limit", self.limit)
+        self._limit_left = self._limit  # rows -a limit still allows, as last known
         self._since = _iso_date("since", self.since)
         self._refresh = _flag("refresh", self.refresh)
         self._listed: dict[str, str] = {}  # id → row signature, for rows listed this run
@@ -141,7 +142,7 @@ class FeedSpider(scrapy.Spider):
         self.stat(f"dropped/{reason}")
         self.logger.warning("dropped %s", f"{reason}: {item.id!r} {detail}".rstrip())
         if fetched:
-            self.crawler.get_extension(ArchiveState).dropped(item.id, item.row_sig, reason)
+            self.state.dropped(item.id, item.row_sig, reason)
 
     def retry(self, response: Response, reason: str) -> scrapy.Request | None:
         """The same request again for an answer that is no data (error page, rc≠1, …),
@@ -189,10 +190,19 @@ class FeedSpider(scrapy.Spider):
             more = more and len(recent) == len(items)
             items = recent
         if self._limit is not None:
-            items = items[: max(0, self._limit - self._taken)]
-            self._taken += len(items)
-            more = more and self._taken < self._limit
+            items = items[: self.take(len(items))]
+            more = more and self._limit_left > 0
         return [i for i in items if self.wanted(i)], more
+
+    def take(self, wanted: int) -> int:
+        """How many of ``wanted`` more rows ``-a limit`` lets this run take (counted in the
+        archive state: over every worker of a distributed run)."""
+        if self._limit is None:
+            return wanted
+        if wanted <= 0 or self._limit_left <= 0:
+            return 0
+        granted, self._limit_left = self.state.take(wanted, self._limit)
+        return granted
 
     # --- paging: the next list page at once, pending requests bounded ----------------------
     @property
@@ -277,13 +287,18 @@ class FeedSpider(scrapy.Spider):
             self._listed[item.id] = item.row_sig
         return seen
 
+    @cached_property
+    def state(self) -> ArchiveState:
+        """The crawler's archive state (a worker's: its Redis mirror)."""
+        return self.crawler.get_extension(ArchiveState)
+
     @property
     def tz(self) -> str:
         return self.settings.get("FINEWS_TIMEZONE")
 
     def wanted(self, item: Article) -> bool:
         """Does this list row need its body fetched? The archive index decides."""
-        state = self.crawler.get_extension(ArchiveState)
+        state = self.state
         return state.verdict(item, refresh=self._refresh).fetch
 
     # --- body through the text API, falling back to the source link ------------------------

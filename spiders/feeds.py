@@ -34,7 +34,6 @@ from crawler.parsers.feeds import parse_feed
 from crawler.parsers.generic import extract_generic, extract_with_selectors
 from crawler.parsers.sitemaps import INDEX, MAX_BYTES, parse_sitemap
 from crawler.parsers.urls import article_id
-from crawler.run.extensions import ArchiveState
 from crawler.run.sources import Source, SourcesError, load_sources, selected, sources_file
 from spiders.base import BODY_PRIORITY, NO_ARTICLE_STATUSES, TOO_LARGE, FeedSpider
 
@@ -96,10 +95,6 @@ class FeedsSpider(FeedSpider):
 
     # A worker never runs start(): what it needs is found on first use. (The coordinator,
     # which runs start() to seed the shared queue, sets ``state`` to its Redis mirror.)
-    @cached_property
-    def state(self) -> ArchiveState:
-        return self.crawler.get_extension(ArchiveState)
-
     @cached_property
     def window(self) -> int:
         return 2 * self.settings.getint("FINEWS_HOST_CONCURRENCY")
@@ -185,7 +180,7 @@ class FeedsSpider(FeedSpider):
         conditional GET; a page left for later (deferred) forgets them again.
         """
         while n > 0:
-            if self._limit is not None and self._taken >= self._limit:
+            if self._limit is not None and self._limit_left <= 0:
                 doc.whole = False
                 return
             entry = next(doc.entries, None)
@@ -213,8 +208,9 @@ class FeedsSpider(FeedSpider):
             self.stat("skipped/since")
             doc.whole = False
             return None, ""
-        if self._limit is not None:
-            self._taken += 1
+        if not self.take(1):
+            doc.whole = False
+            return None, ""
         verdict = self.state.verdict(item, refresh=self._refresh)
         return (item, verdict.reason) if verdict.fetch else (None, "")
 

@@ -30,6 +30,11 @@ def listed_key(prefix: str, run_id: str, feed: str) -> str:
     return f"{prefix}:listed:{run_id}:{feed}"
 
 
+def taken_key(prefix: str, run_id: str, feed: str) -> str:
+    """A feed's rows taken under ``-a limit`` this run, over all workers; deleted with the run."""
+    return f"{prefix}:taken:{run_id}:{feed}"
+
+
 def known_key(prefix: str) -> str:
     """The archive index mirror: article id → entry and drop (crawler.distributed.known)."""
     return f"{prefix}:known"

@@ -54,6 +54,13 @@ def give_up(url: str) -> None:
     os._exit(1)
 
 
+# KEYS: the run's taken counter. ARGV: rows wanted, limit. Returns {granted, left}.
+_TAKE = """
+local taken = tonumber(redis.call('GET', KEYS[1]) or '0')
+local granted = math.min(tonumber(ARGV[1]), math.max(0, tonumber(ARGV[2]) - taken))
+redis.call('INCRBY', KEYS[1], granted)
+return {granted, tonumber(ARGV[2]) - taken - granted}
+"""
 CLAIM_SEP = "\x1f"  # between row signature and claimant in the run's listed hash
 
 
@@ -70,6 +77,8 @@ class MirroredArchiveState(ArchiveState):
         self.feed = crawler.spidercls.name
         self.inbox = keys.inbox_key(prefix, self.feed)
         self.listed = keys.listed_key(prefix, s.get("FINEWS_RUN_ID"), self.feed)
+        self.taken = keys.taken_key(prefix, s.get("FINEWS_RUN_ID"), self.feed)
+        self._take = self.client.register_script(_TAKE)
         self.active = keys.active_key(prefix, s.get("FINEWS_RUN_ID"), self.feed, s.get("FINEWS_WORKER_ID"))
         self._sent: dict[str, int] = {}
         self._heartbeat = task.LoopingCall(self.heartbeat)
@@ -92,6 +101,11 @@ class MirroredArchiveState(ArchiveState):
 
     def archived(self, item_id: str) -> bool:
         return self.mirror.lookup(item_id)[0] is not None
+
+    def take(self, wanted: int, limit: int) -> tuple[int, int]:
+        """As ArchiveState.take, counted over every worker of the run (one Redis counter)."""
+        granted, left = self._take(keys=[self.taken], args=[wanted, limit])
+        return int(granted), int(left)
 
     def listed_before(self, item_id: str, row_sig: str, claimant: str) -> str | None:
         """The row signature under which any worker listed this id earlier in the run; None

@@ -78,4 +78,5 @@ def close_run(client: redis.Redis, prefix: str, run: Run) -> None:
     doomed += [keys.dupefilter_key(prefix, run.id, feed) for feed in run.feeds]
     doomed += [keys.inbox_key(prefix, feed) for feed in run.feeds]
     doomed += [keys.listed_key(prefix, run.id, feed) for feed in run.feeds]
+    doomed += [keys.taken_key(prefix, run.id, feed) for feed in run.feeds]
     client.delete(*doomed)

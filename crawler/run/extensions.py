@@ -33,6 +33,7 @@ class ArchiveState:
         self.recheck_minutes = s.getfloat("FINEWS_RECHECK_MINUTES")
         self.drop_retry_hours = s.getfloat("FINEWS_DROP_RETRY_HOURS")
         self._index: ArchiveIndex | None = None
+        self._taken = 0
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -57,6 +58,13 @@ class ArchiveState:
         side = "fetch" if found.fetch else "skipped"
         self.crawler.stats.inc_value(f"finews/{side}/{found.reason}")
         return found
+
+    def take(self, wanted: int, limit: int) -> tuple[int, int]:
+        """``-a limit``: how many of ``wanted`` more rows this run may take, now counted as
+        taken, and how many the limit leaves after them."""
+        granted = min(wanted, max(0, limit - self._taken))
+        self._taken += granted
+        return granted, limit - self._taken
 
     def known(self, item_id: str) -> tuple[Entry | None, Drop | None]:
         """What the archive knows of an id: its index entry and its remembered drop."""

@@ -56,3 +56,24 @@ def test_an_entry_twice_in_one_document_is_listed_once(redis_server):
     requests = list(spider.on_document(HtmlResponse(url, body=body), source="示例财经快报", kind="feed", depth=0))
     assert len(requests) == len(RSS)
     assert spider.crawler.stats.get_value("finews/skipped/duplicate") == 1
+
+
+def test_limit_counts_the_rows_of_every_worker_of_the_run(redis_server):
+    """-a limit=60 over two workers: the first takes 50 rows of its list page, the second
+    only the 10 left of its own, and the limit is spent for both."""
+    first, second = worker(redis_server.url, "w1"), worker(redis_server.url, "w2")
+    first._limit = second._limit = first._limit_left = second._limit_left = 60
+    assert first.take(50) == 50
+    assert second.take(50) == 10
+    assert second._limit_left == 0 and first.take(1) == 0 and first._limit_left == 0
+
+
+def test_a_distributed_run_archives_as_many_rows_as_the_limit(redis_server, tmp_path):
+    from tests.commands.test_replay_demo import feed_table
+    from tests.support import run_crawlall
+
+    proc = run_crawlall(None, tmp_path, "limit=60", settings={
+        "FINEWS_NOW": "2026-11-25T08:00:00", "FINEWS_REDIS_URL": redis_server.url, "FINEWS_FEEDS": "emnews",
+        "FINEWS_PROFILE": "backfill"}, options=("--workers", "2"), timeout=240)
+    emnews = feed_table(proc.stdout)["emnews"]
+    assert emnews["listed"] == 100 and emnews["fetched"] == emnews["new"] == 60, proc.stdout  # 2 list pages
