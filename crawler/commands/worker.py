@@ -123,9 +123,11 @@ class Command(ScrapyCommand):
                     return
                 if os.path.exists(served):
                     with open(served, encoding="utf-8") as f:
-                        done = f.read().strip() or done
+                        run_id = f.read().strip()
                     os.remove(served)
-                elif code and not stopping:
+                    # Done with that run; a child that died in it may join it again.
+                    done = run_id if code == 0 and run_id else done
+                if code and not stopping:
                     time.sleep(RETRY_SECONDS)
 
     def work(self, client, prefix: str, after_run: str = "", served: str = "", run_id: str = "") -> None:
