@@ -150,9 +150,10 @@ ITEM_PIPELINES = {
 }
 
 DOWNLOADER_MIDDLEWARES = {
-    # Before the replay routing, so robots.txt is asked of each source host, not of the
-    # replay server; off unless ROBOTSTXT_OBEY (only the feeds spider sets it).
-    # (crawler.net.robots: Scrapy's, fixed for requests waiting on one robots.txt together)
+    # robots.txt of each source host (the replay, if any, is reached in the download
+    # handler, below every middleware); off unless ROBOTSTXT_OBEY (only the feeds spider
+    # sets it). (crawler.net.robots: Scrapy's, fixed for requests waiting on one robots.txt
+    # together)
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.net.robots.RobotsTxtMiddleware": 40,
     "crawler.net.middlewares.RetryBackoffMiddleware": 60,
