@@ -33,6 +33,7 @@ def test_coordinator_timer_and_worker_units(tmp_path):
     assert "scrapy crawlall --workers 0" in coordinator["Service"]["ExecStart"]
     assert timer["Timer"]["OnCalendar"] == "*:0/5"
     assert "scrapy worker --forever" in worker["Service"]["ExecStart"]
+    assert worker["Service"]["KillMode"] == "mixed"  # the worker hands SIGTERM on to its child itself
     for unit in (coordinator, worker):
         assert unit["Service"]["EnvironmentFile"] == "/etc/finews/redis.env"
         assert "FINEWS_REDIS_URL=${FINEWS_REDIS_URL}" in unit["Service"]["ExecStart"]
