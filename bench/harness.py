@@ -18,7 +18,7 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -47,7 +47,24 @@ def write_json(path: Path, data: Any) -> Path:
     return path
 
 
-class ReplayProcess:
+class ServerProcess:
+    """A server the benchmark started as a child (``proc``): stopped on ``stop()`` or when its
+    ``with`` block ends."""
+
+    proc: subprocess.Popen
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class ReplayProcess(ServerProcess):
     """``python -m crawler.replay`` on a free port; read its counters over HTTP."""
 
     def __init__(self, dataset_file: Path, latency: float = 0.0):
@@ -74,16 +91,6 @@ class ReplayProcess:
         """Requests per kind, per host (``requests``, ``peak_rate``/s, ``peak_inflight``,
         ``first_arrival`` and ``last_answer`` on the replay's clock)."""
         return self._get("/_replay/counts" + ("?paths=1" if paths else ""))
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
-
-    def __enter__(self) -> "ReplayProcess":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 @dataclass
@@ -140,7 +147,7 @@ def crawl_seconds(run: Measured) -> float:
     return float(m.group(1))
 
 
-class RedisProcess:
+class RedisProcess(ServerProcess):
     """Debian's ``redis-server`` on a free loopback port, no persistence, its files in ``folder``."""
 
     def __init__(self, folder: Path):
@@ -161,14 +168,3 @@ class RedisProcess:
                     self.stop()
                     raise RuntimeError(f"redis-server did not start on port {port}") from None
                 time.sleep(0.05)
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
-
-    def __enter__(self) -> "RedisProcess":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-

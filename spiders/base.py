@@ -216,7 +216,7 @@ class FeedSpider(scrapy.Spider):
         (docs/scale-out.md, "Pending requests")."""
         engine = self.crawler.engine
         queued = 0
-        if not self.settings.get("FINEWS_RUN_ID"):
+        if not self.queued:
             try:
                 queued = len(engine.scheduler)
             except TypeError:  # a scheduler that cannot count its queue
@@ -292,14 +292,18 @@ class FeedSpider(scrapy.Spider):
         """The crawler's archive state (a worker's: its Redis mirror)."""
         return self.crawler.get_extension(ArchiveState)
 
+    @cached_property
+    def queued(self) -> bool:
+        """A worker of a distributed run (FINEWS_RUN_ID): requests travel through Redis as JSON."""
+        return bool(self.settings.get("FINEWS_RUN_ID"))
+
     @property
     def tz(self) -> str:
         return self.settings.get("FINEWS_TIMEZONE")
 
     def wanted(self, item: Article) -> bool:
         """Does this list row need its body fetched? The archive index decides."""
-        state = self.state
-        return state.verdict(item, refresh=self._refresh).fetch
+        return self.state.verdict(item, refresh=self._refresh).fetch
 
     # --- body through the text API, falling back to the source link ------------------------
     def text_request(self, item: Article) -> scrapy.Request:

@@ -109,11 +109,6 @@ class FeedsSpider(FeedSpider):
         path, explicit = sources_file(self.settings)
         return {source.name: source for source in load_sources(path, required=explicit)}
 
-    @cached_property
-    def queued(self) -> bool:
-        """A worker of a distributed run: requests travel through Redis as JSON."""
-        return bool(self.settings.get("FINEWS_RUN_ID"))
-
     def listed_before(self, item: Article, claimant: str = "") -> str | None:
         """Across every worker when queued: a document on another worker may list it too.
 

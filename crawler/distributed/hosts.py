@@ -3,8 +3,8 @@
 Anyone who can write to Redis can queue a request; a worker must fetch only what the
 feeds themselves could ask for: the hosts of the configured source URLs and of the sources
 file's feeds and sitemaps, the domains under them (article links move between a site's
-hosts), and the replay server when the run crawls one (its middleware routes every request
-there). A feed's article on another domain is therefore not fetched by workers.
+hosts), and the replay server when the run crawls one (the download handler sends every
+request there). A feed's article on another domain is therefore not fetched by workers.
 """
 
 from __future__ import annotations

@@ -99,9 +99,6 @@ class MirroredArchiveState(ArchiveState):
             messages.send(self.client, self.inbox,
                           {"kind": messages.DROPPED, "id": item_id, "row_sig": row_sig, "reason": reason})
 
-    def archived(self, item_id: str) -> bool:
-        return self.mirror.lookup(item_id)[0] is not None
-
     def take(self, wanted: int, limit: int) -> tuple[int, int]:
         """As ArchiveState.take, counted over every worker of the run (one Redis counter)."""
         granted, left = self._take(keys=[self.taken], args=[wanted, limit])

@@ -94,7 +94,7 @@ class ArchiveState:
 
     def archived(self, item_id: str) -> bool:
         """Does the archive hold this id?"""
-        return self.index.get(item_id) is not None
+        return self.known(item_id)[0] is not None
 
     def alias_of(self, item_id: str) -> str:
         """The id of the canonical URL an entry's page declared, once it has been fetched."""
